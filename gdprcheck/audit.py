@@ -1,0 +1,84 @@
+"""The batch audit: every contract file in a folder through read -> normalise -> segment -> language
+-> locate -> score. One unreadable file becomes an error row; the batch goes on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from gdprcheck.checklist import Checklist
+from gdprcheck.language import assign_languages
+from gdprcheck.locate import Locator
+from gdprcheck.models import BatchResult, DocumentAudit, FileError, LocatedDocument
+from gdprcheck.normalise import normalise
+from gdprcheck.read import SUPPORTED_SUFFIXES, ReadError, read_document
+from gdprcheck.score import Scorer
+from gdprcheck.segment import segment
+
+log = logging.getLogger(__name__)
+
+
+class Auditor:
+    """Holds the checklist, the spaCy pipelines and the scorer, loaded once for a whole batch."""
+
+    def __init__(self, checklist: Checklist, prefer_trained: bool = True):
+        self.checklist = checklist
+        self.locator = Locator(checklist, prefer_trained=prefer_trained)
+        self.scorer = Scorer(checklist)
+        self.languages = tuple(checklist.languages)
+
+    def locate(self, path: Path) -> LocatedDocument:
+        document = read_document(path)
+        normalised = normalise(document.text)
+        clauses = segment(normalised.text)
+        if not clauses:
+            raise ReadError("no text left after normalisation")
+        language, clauses = assign_languages(clauses, self.languages)
+        sentences = self.locator.locate(clauses)
+        return LocatedDocument(document=document, text=normalised.text, language=language, clauses=clauses, sentences=sentences)
+
+    def audit_file(self, path: Path) -> DocumentAudit:
+        located = self.locate(path)
+        return DocumentAudit(
+            document=path.name,
+            sha256=located.document.sha256,
+            language=located.language,
+            results=self.scorer.score(located),
+        )
+
+    def audit_files(self, paths: Iterable[Path], on_done: Callable[[Path], None] | None = None) -> BatchResult:
+        batch = BatchResult(checklist_path=self.checklist.source)
+        for path in paths:
+            try:
+                batch.audits.append(self.audit_file(path))
+            except ReadError as exc:
+                log.warning("%s: %s", path.name, exc)
+                batch.errors.append(FileError(document=path.name, problem=str(exc)))
+            except Exception as exc:  # a bug must not cost the DPO the rest of the batch
+                log.exception("%s: unexpected failure", path.name)
+                batch.errors.append(FileError(document=path.name, problem=f"internal error: {exc.__class__.__name__}: {exc}"))
+            if on_done:
+                on_done(path)
+        return batch
+
+
+def contract_files(folder: Path, recursive: bool = False) -> tuple[list[Path], list[FileError]]:
+    """Files to audit in a folder, sorted; other files are returned as skipped, with the reason."""
+    if not folder.exists():
+        raise FileNotFoundError(f"{folder}: no such folder")
+    if folder.is_file():
+        return [folder], []
+    entries: Iterator[Path] = folder.rglob("*") if recursive else folder.iterdir()
+    files, skipped = [], []
+    for path in sorted(entries):
+        if not path.is_file():
+            continue
+        name = path.relative_to(folder).as_posix()
+        if path.name.startswith((".", "~$")):
+            continue  # hidden files and Word lock files are never contracts
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            files.append(path)
+        else:
+            skipped.append(FileError(document=name, problem=f"skipped: '{path.suffix or 'no extension'}' is not a contract format"))
+    return files, skipped

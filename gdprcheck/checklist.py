@@ -1,0 +1,274 @@
+"""The checklist: items, their rules and the per-language vocabulary, loaded from YAML and validated.
+
+All legal knowledge lives in the YAML files: which concepts make a sentence evidence for an item,
+what distinguishes `met` from `partial`, thresholds, and the words of each language. A malformed
+file is reported with the file, the item, the field and the line; never with a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from gdprcheck.values import Duration, parse_duration_spec
+
+_PACKAGED_CHECKLIST = Path(__file__).resolve().parent / "checklists" / "art28.yaml"  # installed copy
+_REPOSITORY_CHECKLIST = Path(__file__).resolve().parent.parent / "checklists" / "art28.yaml"
+
+
+def default_checklist_path() -> Path:
+    """The DPO's working copy (./checklists/art28.yaml) when there is one, else the shipped one."""
+    for candidate in (Path.cwd() / "checklists" / "art28.yaml", _REPOSITORY_CHECKLIST, _PACKAGED_CHECKLIST):
+        if candidate.is_file():
+            return candidate
+    return _PACKAGED_CHECKLIST
+
+
+DEFAULT_CHECKLIST = default_checklist_path()
+
+Pattern = str | list[dict[str, Any]]  # a regular expression, or a spaCy Matcher token pattern
+
+
+class ChecklistError(Exception):
+    """The checklist cannot be used; the message says where and why."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ValueRule(_Strict):
+    """A condition on the extracted value: a duration at most `max`, or one of `keywords`."""
+
+    max: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+
+    @field_validator("max")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration_spec(value)
+        return value
+
+    @property
+    def max_duration(self) -> Duration | None:
+        return parse_duration_spec(self.max) if self.max else None
+
+
+class Outcome(_Strict):
+    """One way an item can be decided: the concepts that must (all/any) or must not (none) co-occur
+    within the scope, and an optional condition on the value."""
+
+    status: Literal["met", "partial", "flagged"]
+    scope: Literal["sentence", "clause", "document"] = "sentence"
+    all: list[str] = Field(default_factory=list)
+    any: list[str] = Field(default_factory=list)
+    none: list[str] = Field(default_factory=list)
+    value: ValueRule | None = None
+    rationale: str
+
+    @model_validator(mode="after")
+    def _has_condition(self) -> Outcome:
+        if not self.all and not self.any:
+            raise ValueError("an outcome needs at least one concept in 'all' or 'any'")
+        return self
+
+    @property
+    def concepts(self) -> set[str]:
+        return set(self.all) | set(self.any) | set(self.none)
+
+
+class Item(_Strict):
+    id: str
+    title: str
+    gdpr: str
+    description: str
+    recommendation: str = ""
+    value: Literal["duration", "breach_timing", "countries"] | None = None
+    value_scope: Literal["sentence", "clause"] = "sentence"
+    outcomes: list[Outcome] = Field(min_length=1)
+    missing_rationale: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", value):
+            raise ValueError("item IDs are lower-case words joined by '.', '-' or '_' (e.g. 'breach.notification')")
+        return value
+
+    @property
+    def is_red_flag(self) -> bool:
+        return self.id.startswith("redflag.")
+
+    @model_validator(mode="after")
+    def _statuses_fit_kind(self) -> Item:
+        flagged = {o.status == "flagged" for o in self.outcomes}
+        if self.is_red_flag and flagged != {True}:
+            raise ValueError("outcomes of a red flag ('redflag.*') must have status 'flagged'")
+        if not self.is_red_flag and True in flagged:
+            raise ValueError("status 'flagged' is only for red flags (IDs starting with 'redflag.')")
+        return self
+
+
+class DurationWords(_Strict):
+    units: dict[Literal["hours", "days", "business days", "weeks", "months", "years"], list[str]]
+    one: list[str] = Field(default_factory=list)  # words that mean 1 before a unit: "un", "one", "een", "ein"
+
+
+class LanguageData(_Strict):
+    """Everything one language contributes: concept patterns and the words values are written in."""
+
+    language: str
+    models: list[str] = Field(default_factory=list)  # trained spaCy pipelines to use when installed
+    concepts: dict[str, list[Pattern]]
+    durations: DurationWords
+    keywords: dict[Literal["immediate", "undue_delay", "unspecified"], list[str]]
+    places: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("concepts")
+    @classmethod
+    def _patterns_compile(cls, concepts: dict[str, list[Pattern]]) -> dict[str, list[Pattern]]:
+        for name, patterns in concepts.items():
+            for pattern in patterns:
+                if isinstance(pattern, str):
+                    try:
+                        re.compile(pattern)
+                    except re.error as exc:
+                        raise ValueError(f"concept '{name}': pattern {pattern!r} is not a valid regular expression ({exc})") from None
+        return concepts
+
+
+class Checklist(_Strict):
+    name: str
+    version: str
+    languages: dict[str, LanguageData]
+    items: list[Item]
+    source: str = ""
+    sha256: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Checklist:
+        ids = [item.id for item in self.items]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate item IDs: {', '.join(duplicates)}")
+        known = set().union(*(set(lang.concepts) for lang in self.languages.values())) if self.languages else set()
+        for item in self.items:
+            for outcome in item.outcomes:
+                unknown = sorted(outcome.concepts - known)
+                if unknown:
+                    raise ValueError(
+                        f"item '{item.id}': concept(s) {', '.join(unknown)} are defined in no language file"
+                    )
+        return self
+
+    @property
+    def checklist_items(self) -> list[Item]:
+        return [item for item in self.items if not item.is_red_flag]
+
+    @property
+    def red_flags(self) -> list[Item]:
+        return [item for item in self.items if item.is_red_flag]
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def _line_of(node: yaml.Node | None, location: tuple[Any, ...]) -> int | None:
+    """Line (1-based) of the YAML node at a pydantic error location, or of its nearest parent."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in location:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            match = node.value[key]
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+        line = node.start_mark.line + 1
+    return line
+
+
+def _load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ChecklistError(f"{path}: checklist file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ChecklistError(f"{path}: cannot be read ({exc})") from None
+    try:
+        return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ChecklistError(f"{path}:{where} invalid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def _describe(errors: ValidationError, path: Path, data: Any, node: yaml.Node | None, prefix: tuple = ()) -> str:
+    messages = []
+    for error in errors.errors():
+        location = tuple(error["loc"])
+        parts = []
+        if location[:1] == ("items",) and len(location) > 1 and isinstance(data, dict):
+            try:
+                item_id = data["items"][location[1]].get("id", f"#{location[1] + 1}")
+            except (IndexError, AttributeError, TypeError):
+                item_id = f"#{location[1] + 1}"
+            parts.append(f"item '{item_id}'")
+            field = ".".join(str(p) for p in location[2:])
+        else:
+            field = ".".join(str(p) for p in location)
+        if field:
+            parts.append(f"field '{field}'")
+        line = _line_of(node, location[len(prefix) :] if prefix else location)
+        where = f"{path}" + (f", line {line}" if line else "")
+        message = error["msg"].removeprefix("Value error, ")
+        messages.append(f"{where}: {', '.join(parts) or 'checklist'}: {message}")
+    return "\n".join(messages)
+
+
+def load_language(path: Path) -> LanguageData:
+    data, node = _load_yaml(path)
+    if not isinstance(data, dict):
+        raise ChecklistError(f"{path}: a language file must be a mapping with 'language', 'concepts', ...")
+    try:
+        return LanguageData.model_validate(data)
+    except ValidationError as errors:
+        raise ChecklistError(_describe(errors, path, data, node)) from None
+
+
+def load_checklist(path: Path | str = DEFAULT_CHECKLIST) -> Checklist:
+    """Load and validate a checklist and the language files it names (paths relative to it)."""
+    path = Path(path)
+    data, node = _load_yaml(path)
+    if not isinstance(data, dict):
+        raise ChecklistError(f"{path}: a checklist must be a mapping with 'name', 'version', 'languages', 'items'")
+    language_files = data.get("languages")
+    if not isinstance(language_files, list) or not all(isinstance(f, str) for f in language_files):
+        line = _line_of(node, ("languages",))
+        raise ChecklistError(f"{path}, line {line}: field 'languages': a list of language file paths is required")
+    languages = {}
+    for name in language_files:
+        language = load_language(path.parent / name)
+        languages[language.language] = language
+    try:
+        checklist = Checklist.model_validate(
+            {**data, "languages": languages, "source": str(path), "sha256": _hash_files(path, [path.parent / f for f in language_files])}
+        )
+    except ValidationError as errors:
+        raise ChecklistError(_describe(errors, path, data, node)) from None
+    return checklist
+
+
+def _hash_files(main: Path, others: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for file in [main, *others]:
+        digest.update(file.read_bytes())
+    return digest.hexdigest()

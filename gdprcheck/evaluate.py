@@ -1,0 +1,202 @@
+"""Accuracy against hand-made labels (format: shared/eval/README.md), per item, per language, overall.
+
+Status accuracy, gap precision/recall (an item is a gap when partial or missing), evidence hit rate
+(quotes compared without case, whitespace or bullets; a hit is containment either way or a common
+run of at least half the shorter quote), value accuracy (durations compared in one unit, business
+days apart; countries as sets) and red-flag precision/recall.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import pandas as pd
+
+from gdprcheck.models import BatchResult, ItemResult
+from gdprcheck.values import parse_duration_spec
+
+LABEL_COLUMNS = ["document", "item", "status", "value", "evidence"]
+_SQUEEZE = re.compile(r"[\s•●▪◦·]+")
+
+
+class LabelError(Exception):
+    """The labels file cannot be used; the message names the file and the problem."""
+
+
+def read_labels(path: Path) -> pd.DataFrame:
+    try:
+        labels = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise LabelError(f"{path}: labels file not found") from None
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise LabelError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+    missing = [c for c in LABEL_COLUMNS if c not in labels.columns]
+    if missing:
+        raise LabelError(f"{path}: missing column(s) {', '.join(missing)}; expected {','.join(LABEL_COLUMNS)}")
+    bad = labels[~labels["status"].isin(["met", "partial", "missing", "flagged"])]
+    if len(bad):
+        row = bad.index[0] + 2
+        raise LabelError(f"{path}, line {row}: status '{bad.iloc[0]['status']}' is not met, partial, missing or flagged")
+    return labels[LABEL_COLUMNS]
+
+
+def squeeze(quote: str) -> str:
+    return _SQUEEZE.sub("", quote.lower())
+
+
+def quote_hits(predicted: str, labelled: str) -> bool:
+    a, b = squeeze(predicted), squeeze(labelled)
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    shorter = min(len(a), len(b))
+    match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return match.size >= shorter / 2
+
+
+def values_equal(predicted: str, labelled: str) -> bool:
+    predicted, labelled = predicted.strip(), labelled.strip()
+    if predicted == labelled:
+        return True
+    try:
+        p, lab = parse_duration_spec(predicted), parse_duration_spec(labelled)
+    except ValueError:
+        pass
+    else:
+        if (p.unit == "business days") != (lab.unit == "business days"):
+            return False
+        return p.hours == lab.hours
+    if ";" in predicted or ";" in labelled or (predicted.isupper() and labelled.isupper()):
+        return {v.strip() for v in predicted.split(";") if v.strip()} == {v.strip() for v in labelled.split(";") if v.strip()}
+    return False
+
+
+@dataclass
+class _Tally:
+    status_total: int = 0
+    status_correct: int = 0
+    gap_tp: int = 0
+    gap_fp: int = 0
+    gap_fn: int = 0
+    evidence_total: int = 0
+    evidence_hits: int = 0
+    value_total: int = 0
+    value_correct: int = 0
+    flag_tp: int = 0
+    flag_fp: int = 0
+    flag_fn: int = 0
+    mistakes: list[str] = field(default_factory=list)
+
+    def add(self, other: _Tally) -> None:
+        for name in self.__dataclass_fields__:
+            if name != "mistakes":
+                setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def figures(self) -> dict[str, float | int | None]:
+        def ratio(a: int, b: int) -> float | None:
+            return round(a / b, 3) if b else None
+
+        return {
+            "pairs": self.status_total,
+            "status_accuracy": ratio(self.status_correct, self.status_total),
+            "gap_precision": ratio(self.gap_tp, self.gap_tp + self.gap_fp),
+            "gap_recall": ratio(self.gap_tp, self.gap_tp + self.gap_fn),
+            "evidence_hit": ratio(self.evidence_hits, self.evidence_total),
+            "value_accuracy": ratio(self.value_correct, self.value_total),
+            "redflag_precision": ratio(self.flag_tp, self.flag_tp + self.flag_fp),
+            "redflag_recall": ratio(self.flag_tp, self.flag_tp + self.flag_fn),
+        }
+
+
+@dataclass
+class Evaluation:
+    by_item: dict[str, dict]
+    by_language: dict[str, dict]
+    overall: dict
+    mistakes: list[str]
+
+    def as_dict(self) -> dict:
+        return {"overall": self.overall, "by_language": self.by_language, "by_item": self.by_item, "mistakes": self.mistakes}
+
+    def table(self) -> str:
+        rows = [{"scope": f"item {k}", **v} for k, v in self.by_item.items()]
+        rows += [{"scope": f"language {k}", **v} for k, v in self.by_language.items()]
+        rows.append({"scope": "OVERALL", **self.overall})
+        frame = pd.DataFrame(rows).set_index("scope")
+        return frame.to_string(na_rep="-", float_format=lambda x: f"{x:.3f}")
+
+
+def evaluate(batch: BatchResult, labels: pd.DataFrame) -> Evaluation:
+    predicted: dict[tuple[str, str], ItemResult] = {}
+    languages: dict[str, str] = {}
+    for audit in batch.audits:
+        languages[audit.document] = audit.language
+        for result in audit.results:
+            predicted[(audit.document, result.item)] = result
+    audited = set(languages)
+    unaudited = sorted(set(labels["document"]) - audited)
+
+    by_item: dict[str, _Tally] = {}
+    by_language: dict[str, _Tally] = {}
+    overall = _Tally()
+    labelled_flags = set()
+    for row in labels.itertuples(index=False):
+        if row.document not in audited:
+            continue
+        language = languages[row.document]
+        tally = _Tally()
+        if row.item.startswith("redflag."):
+            labelled_flags.add((row.document, row.item))
+            guess = predicted.get((row.document, row.item))
+            if guess is not None and guess.status.value == "flagged":
+                tally.flag_tp += 1
+                if row.evidence:
+                    tally.evidence_total += 1
+                    tally.evidence_hits += bool(guess.evidence and quote_hits(guess.evidence.quote, row.evidence))
+            else:
+                tally.flag_fn += 1
+                tally.mistakes.append(f"{row.document} {row.item}: flag missed")
+        else:
+            guess = predicted.get((row.document, row.item))
+            status = guess.status.value if guess else "missing"
+            tally.status_total += 1
+            tally.status_correct += status == row.status
+            if status != row.status:
+                tally.mistakes.append(f"{row.document} {row.item}: predicted {status}, labelled {row.status}")
+            labelled_gap, predicted_gap = row.status != "met", status != "met"
+            tally.gap_tp += labelled_gap and predicted_gap
+            tally.gap_fp += predicted_gap and not labelled_gap
+            tally.gap_fn += labelled_gap and not predicted_gap
+            if row.evidence and row.status != "missing":
+                tally.evidence_total += 1
+                hit = bool(guess and guess.evidence and quote_hits(guess.evidence.quote, row.evidence))
+                tally.evidence_hits += hit
+                if not hit and status != "missing":
+                    tally.mistakes.append(f"{row.document} {row.item}: evidence missed")
+            if row.value:
+                tally.value_total += 1
+                correct = bool(guess and values_equal(guess.value, row.value))
+                tally.value_correct += correct
+                if not correct:
+                    tally.mistakes.append(f"{row.document} {row.item}: value {guess.value if guess else ''!r}, labelled {row.value!r}")
+        for bucket in (by_item.setdefault(row.item, _Tally()), by_language.setdefault(language, _Tally()), overall):
+            bucket.add(tally)
+        overall.mistakes.extend(tally.mistakes)
+
+    for (document, item), result in predicted.items():
+        if result.is_red_flag and result.status.value == "flagged" and (document, item) not in labelled_flags:
+            extra = _Tally(flag_fp=1)
+            for bucket in (by_item.setdefault(item, _Tally()), by_language.setdefault(languages[document], _Tally()), overall):
+                bucket.add(extra)
+            overall.mistakes.append(f"{document} {item}: flagged, not labelled")
+    mistakes = overall.mistakes + [f"{d}: labelled but not audited" for d in unaudited]
+    return Evaluation(
+        by_item={k: v.figures() for k, v in sorted(by_item.items())},
+        by_language={k: v.figures() for k, v in sorted(by_language.items())},
+        overall=overall.figures(),
+        mistakes=mistakes,
+    )

@@ -1,0 +1,60 @@
+"""spaCy components registered with spaCy's factories: line-aware sentence starts and concept spans.
+
+Concept patterns come from the checklist's language files: a string is a regular expression
+matched case-insensitively from a word start; a list is a spaCy Matcher token pattern (for lemmas
+and parts of speech when a trained pipeline is installed).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, SpanGroup
+
+CONCEPTS_KEY = "gdprcheck_concepts"
+
+
+@Language.component("gdprcheck_line_starts")
+def line_starts(doc: Doc) -> Doc:
+    """A line of normalised text (paragraph, list item, heading) always starts a sentence; a
+    sentence never runs on across a line break. Runs before the parser or sentencizer."""
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            following = doc[token.i + 1]
+            if not following.is_space:
+                following.is_sent_start = True
+    return doc
+
+
+class ConceptMatcher:
+    def __init__(self, nlp: Language, concepts: dict[str, list[Any]]):
+        self.regexes: list[tuple[str, re.Pattern[str]]] = []
+        self.matcher = Matcher(nlp.vocab)
+        for name, patterns in concepts.items():
+            regexes = [p for p in patterns if isinstance(p, str)]
+            if regexes:
+                self.regexes.append((name, re.compile(rf"(?<!\w)(?:{'|'.join(regexes)})", re.IGNORECASE)))
+            token_patterns = [p for p in patterns if isinstance(p, list)]
+            if token_patterns:
+                self.matcher.add(name, token_patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for name, regex in self.regexes:
+            for match in regex.finditer(doc.text):
+                span = doc.char_span(match.start(), max(match.end(), match.start() + 1), label=name, alignment_mode="expand")
+                if span is not None:
+                    spans.append(span)
+        for match_id, start, end in self.matcher(doc) if len(self.matcher) else []:
+            spans.append(doc[start:end])
+            spans[-1].label_ = doc.vocab.strings[match_id]
+        doc.spans[CONCEPTS_KEY] = SpanGroup(doc, name=CONCEPTS_KEY, spans=spans)
+        return doc
+
+
+@Language.factory("gdprcheck_concepts", default_config={"concepts": {}})
+def make_concept_matcher(nlp: Language, name: str, concepts: dict[str, list[Any]]) -> ConceptMatcher:
+    return ConceptMatcher(nlp, concepts)

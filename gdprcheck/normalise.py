@@ -1,0 +1,124 @@
+"""Undo what typesetting did to the text (line-wrapped words, soft line breaks, odd spaces),
+keeping a map from every normalised character back to its offset in the source text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from gdprcheck.numbering import is_heading, starts_structure
+
+_TERMINAL = (".", ";", ":", "!", "?")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_NUMBER_IN_SENTENCE = re.compile(r"^\d+(?:\.\d+)*\.?,?\s+(?:[a-zà-ÿ]|\d)")
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    text: str
+    source_offsets: list[int]  # source_offsets[i] = offset in the source of normalised character i
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Source span of a normalised span (end exclusive)."""
+        if not self.source_offsets:
+            return 0, 0
+        start = min(max(start, 0), len(self.source_offsets) - 1)
+        last = min(max(end - 1, start), len(self.source_offsets) - 1)
+        return self.source_offsets[start], self.source_offsets[last] + 1
+
+
+def _clean_chars(source: str) -> tuple[list[str], list[int]]:
+    """Compatibility-normalise characters (ligatures, odd spaces), drop soft hyphens and controls."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(source):
+        if char in "\u00ad\u200b\ufeff":
+            continue
+        if char == "\r":
+            if index + 1 < len(source) and source[index + 1] == "\n":
+                continue
+            char = "\n"
+        if char in "\t\u00a0\u2007\u202f\u2009\u2002\u2003":
+            char = " "
+        if char != "\n" and unicodedata.category(char) == "Cc":
+            continue
+        for out in unicodedata.normalize("NFKC", char) if ord(char) > 127 else char:
+            chars.append(out)
+            offsets.append(index)
+    return chars, offsets
+
+
+def _lines(chars: list[str], offsets: list[int]) -> list[tuple[str, list[int]]]:
+    lines, current, current_offsets = [], [], []
+    for char, offset in zip(chars, offsets):
+        if char == "\n":
+            lines.append(("".join(current), current_offsets))
+            current, current_offsets = [], []
+        else:
+            current.append(char)
+            current_offsets.append(offset)
+    lines.append(("".join(current), current_offsets))
+    return lines
+
+
+def _keeps_hyphen(left: str, right: str, vocabulary: set[str]) -> bool:
+    """A word split at a line end: 'sous-|traitant' keeps its hyphen, 'informa-|tion' loses it."""
+    joined, hyphenated = (left + right).lower(), f"{left}-{right}".lower()
+    if joined in vocabulary:
+        return False
+    if hyphenated in vocabulary:
+        return True
+    return len(left) <= 4
+
+
+def normalise(source: str) -> NormalisedText:
+    chars, offsets = _clean_chars(source)
+    lines = _lines(chars, offsets)
+    vocabulary = {word.lower() for word in re.findall(r"\w+(?:-\w+)*", "".join(chars))}
+
+    out: list[str] = []
+    out_offsets: list[int] = []
+
+    def emit(text: str, text_offsets: list[int]) -> None:
+        out.extend(text)
+        out_offsets.extend(text_offsets)
+
+    blank_seen = False  # a blank line lies between the previous content line and this one
+    previous = ""
+    separator_offset = 0
+    for raw, raw_offsets in lines:
+        # collapse inner runs of spaces, strip both ends
+        kept = [(c, o) for i, (c, o) in enumerate(zip(raw, raw_offsets)) if not (c == " " and i > 0 and raw[i - 1] == " ")]
+        while kept and kept[0][0] == " ":
+            kept.pop(0)
+        while kept and kept[-1][0] == " ":
+            kept.pop()
+        line = "".join(c for c, _ in kept)
+        line_offsets = [o for _, o in kept]
+        if not line:
+            blank_seen = bool(out)
+            continue
+        if out:
+            # "article\n30.2. du Règlement": a number that opens a line mid-sentence is no clause
+            continues = line[0].islower() or line[0] in ",)" or bool(_NUMBER_IN_SENTENCE.match(line))
+            words_before = _WORD.findall(previous)
+            first_word = _WORD.match(line)
+            if previous.endswith("-") and len(previous) > 1 and previous[-2].isalpha() and line[0].islower():
+                # a word split at a line (or page) end
+                if not _keeps_hyphen(words_before[-1] if words_before else "", first_word.group(0) if first_word else "", vocabulary):
+                    out.pop()
+                    out_offsets.pop()
+                separator = ""
+            elif is_heading(previous) or (starts_structure(line) and not continues):
+                separator = "\n\n" if blank_seen else "\n"
+            elif continues or (not blank_seen and not previous.endswith(_TERMINAL)):
+                separator = " "  # a soft line break inside a sentence
+            else:
+                separator = "\n\n" if blank_seen else "\n"
+            emit(separator, [separator_offset] * len(separator))
+        emit(line, line_offsets)
+        previous = line
+        blank_seen = False
+        separator_offset = line_offsets[-1] + 1
+    return NormalisedText("".join(out), out_offsets)

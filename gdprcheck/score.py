@@ -1,0 +1,162 @@
+"""Decide each checklist item from the located sentences: the first outcome of the item (met before
+partial) whose concepts co-occur in its scope, and whose value condition holds, decides the status;
+the sentence that carries it is the evidence. Every result says which rule decided and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gdprcheck.checklist import Checklist, Item, Outcome, ValueRule
+from gdprcheck.models import Clause, Evidence, ItemResult, LocatedDocument, Sentence, Status
+from gdprcheck.numbering import CITABLE_LIST_MARKER
+from gdprcheck.values import Duration, ValueReader, parse_duration_spec, reader_for
+
+_MAX_QUOTE_CHARS = 700
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    sentence: Sentence
+    matched: frozenset[str]
+
+
+class Scorer:
+    def __init__(self, checklist: Checklist):
+        self.checklist = checklist
+        self._readers = {code: reader_for(data) for code, data in checklist.languages.items()}
+
+    def score(self, located: LocatedDocument) -> list[ItemResult]:
+        view = _DocumentView(located)
+        return [self._score_item(item, view, located) for item in self.checklist.items]
+
+    def _score_item(self, item: Item, view: _DocumentView, located: LocatedDocument) -> ItemResult:
+        name = located.document.source.name
+        for outcome in item.outcomes:
+            for candidate in view.candidates(outcome):
+                clause = located.clauses[candidate.sentence.clause_index]
+                reader = self._readers.get(clause.language) or self._readers[located.language]
+                value = _extract_value(item, candidate.sentence, view, reader)
+                if outcome.value is not None and not _value_passes(value, outcome.value):
+                    continue
+                return ItemResult(
+                    document=name,
+                    item=item.id,
+                    title=item.title,
+                    status=Status(outcome.status),
+                    value=value,
+                    evidence=_evidence(candidate.sentence, clause),
+                    language=clause.language,
+                    rationale=_rationale(outcome, candidate, value),
+                    matched=sorted(candidate.matched),
+                    is_red_flag=item.is_red_flag,
+                )
+        return ItemResult(
+            document=name,
+            item=item.id,
+            title=item.title,
+            status=Status.MISSING,
+            language=located.language,
+            rationale=item.missing_rationale or f"No clause of the contract addresses: {item.description}",
+            is_red_flag=item.is_red_flag,
+        )
+
+
+class _DocumentView:
+    """Concept sets per sentence (with the lead-in of list items), per clause and per document."""
+
+    def __init__(self, located: LocatedDocument):
+        self.sentences = located.sentences
+        self.sentence_concepts = [
+            s.concepts | (located.sentences[s.lead_in].concepts if s.lead_in is not None else frozenset())
+            for s in located.sentences
+        ]
+        self.clause_sentences: dict[int, list[int]] = {}
+        for index, sentence in enumerate(located.sentences):
+            self.clause_sentences.setdefault(sentence.clause_index, []).append(index)
+        self.clause_concepts = {
+            clause: frozenset().union(*(self.sentence_concepts[i] for i in indices))
+            for clause, indices in self.clause_sentences.items()
+        }
+        self.document_concepts = frozenset().union(*self.sentence_concepts) if self.sentence_concepts else frozenset()
+
+    def candidates(self, outcome: Outcome) -> list[_Candidate]:
+        """Sentences that can carry the outcome, in document order (for wider scopes: the sentence
+        of each qualifying clause, or of the document, that holds most of the outcome's concepts)."""
+        wanted = set(outcome.all) | set(outcome.any)
+        if outcome.scope == "sentence":
+            return [
+                _Candidate(self.sentences[i], concepts & wanted)
+                for i, concepts in enumerate(self.sentence_concepts)
+                if _satisfies(concepts, outcome)
+            ]
+        if outcome.scope == "clause":
+            groups = [indices for clause, indices in self.clause_sentences.items() if _satisfies(self.clause_concepts[clause], outcome)]
+        else:
+            groups = [list(range(len(self.sentences)))] if _satisfies(self.document_concepts, outcome) else []
+        candidates = []
+        for indices in groups:
+            union = frozenset().union(*(self.sentence_concepts[i] for i in indices))
+            best = max(indices, key=lambda i: (len(self.sentence_concepts[i] & wanted), -i))
+            candidates.append(_Candidate(self.sentences[best], union & wanted))
+        return candidates
+
+
+def _satisfies(concepts: frozenset[str], outcome: Outcome) -> bool:
+    return (
+        all(c in concepts for c in outcome.all)
+        and (not outcome.any or any(c in concepts for c in outcome.any))
+        and not any(c in concepts for c in outcome.none)
+    )
+
+
+def _extract_value(item: Item, sentence: Sentence, view: _DocumentView, reader: ValueReader) -> str:
+    if item.value is None:
+        return ""
+    texts = [sentence.text]
+    if item.value_scope == "clause":
+        texts += [view.sentences[i].text for i in view.clause_sentences[sentence.clause_index] if view.sentences[i] != sentence]
+    if item.value == "countries":
+        for text in texts:
+            places = reader.places(text)
+            if places:
+                return ";".join(p.text for p in places)
+        return ""
+    for text in texts:
+        durations = reader.durations(text)
+        if durations:
+            if item.value == "breach_timing":
+                # "without undue delay and at the latest within 48 hours": the stated deadline wins
+                return str(min((parse_duration_spec(d.text) for d in durations), key=lambda d: d.hours))
+            return durations[0].text
+        if item.value == "breach_timing":
+            keywords = reader.keywords(text)
+            if keywords:
+                return min(keywords, key=lambda k: ("immediate", "undue_delay", "unspecified").index(k.text)).text
+    return "unspecified" if item.value == "breach_timing" else ""
+
+
+def _value_passes(value: str, rule: ValueRule) -> bool:
+    if value in rule.keywords:
+        return True
+    if rule.max_duration is not None and value and value[0].isdigit():
+        return parse_duration_spec(value).at_most(rule.max_duration)
+    return False
+
+
+def _evidence(sentence: Sentence, clause: Clause) -> Evidence:
+    marker = CITABLE_LIST_MARKER.match(sentence.text)
+    ref = f"{clause.ref} {marker.group(1)}" if marker else clause.ref
+    quote = sentence.text if len(sentence.text) <= _MAX_QUOTE_CHARS else sentence.text[: _MAX_QUOTE_CHARS - 1] + "…"
+    return Evidence(quote=quote, clause=ref, start=sentence.start, end=sentence.end)
+
+
+def _rationale(outcome: Outcome, candidate: _Candidate, value: str) -> str:
+    parts = [outcome.rationale]
+    if candidate.matched:
+        parts.append(f"Found: {', '.join(sorted(candidate.matched))}.")
+    if value and outcome.value is not None and outcome.value.max and value[0].isdigit():
+        parts.append(f"{value} is within the maximum of {outcome.value.max}.")
+    return " ".join(parts)
+
+
+__all__ = ["Scorer", "Duration"]

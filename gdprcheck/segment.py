@@ -1,0 +1,123 @@
+"""Cut normalised contract text into clauses that carry a citable reference.
+
+A reference is the path of headings above the clause: `2. Traitement des données › ARTICLE 8`,
+`ARTICLE 16 – PROTECTION DES DONNÉES › 16.7`. A part title that is followed by its own ARTICLE
+numbering stays in the path, so that a second part restarting at ARTICLE 1 is distinguishable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gdprcheck.models import Clause
+from gdprcheck.numbering import (
+    ARTICLE_HEADING,
+    LETTER_TITLE,
+    MARKDOWN_HEADING,
+    NUMBERED_TITLE,
+    SUBCLAUSE_NUMBER,
+)
+
+_MAX_HEADING_CHARS = 140
+_REF_LABEL_CHARS = 60
+_SUBCLAUSE_OPENS_TEXT = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})+\.?(?:\s+[A-ZÀ-ÖØ-Þ(«\"“]|\s*$)")
+
+
+@dataclass
+class _Heading:
+    level: float  # parts 0-0.9, articles 1, numbered sub-clauses 2+
+    label: str
+    title_only: bool  # the line is a title, its text is not part of the clause body
+
+
+def _label(line: str) -> str:
+    line = re.sub(r"^\s*#+\s*|\*\*", "", line).strip()
+    return line if len(line) <= _REF_LABEL_CHARS else line[: _REF_LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _title_only_number(line: str) -> str | None:
+    """The number of a short numbered title line ("2. Traitement des données", "1.1. CONDITIONS")."""
+    stripped = line.strip()
+    if len(stripped) > _MAX_HEADING_CHARS or stripped.endswith((".", ";", ",")):
+        return None
+    numbered = NUMBERED_TITLE.match(line)
+    if numbered:
+        return numbered.group("num")
+    sub = SUBCLAUSE_NUMBER.match(line)
+    if sub and _SUBCLAUSE_OPENS_TEXT.match(line) and len(stripped.split()) <= 8:
+        return sub.group("num")
+    return None
+
+
+def _opens_part(lines: list[str], index: int) -> bool:
+    """A numbered title is a part when ARTICLE headings follow it (possibly under sub-part titles)."""
+    for following in range(index + 1, len(lines)):
+        line = lines[following]
+        if not line.strip():
+            continue
+        if ARTICLE_HEADING.match(line):
+            return True
+        return _title_only_number(line) is not None and _opens_part(lines, following)
+    return False
+
+
+def _classify(lines: list[str], index: int, inside_article: bool) -> _Heading | None:
+    line = lines[index]
+    stripped = line.strip()
+    if not stripped:
+        return None
+    short = len(stripped) <= _MAX_HEADING_CHARS and not stripped.endswith((";", ","))
+    markdown = MARKDOWN_HEADING.match(line)
+    if short and ARTICLE_HEADING.match(line) and not stripped.endswith("."):
+        return _Heading(1, _label(line), True)
+    if markdown:
+        return _Heading(min(len(markdown.group("hashes")), 3), _label(line), True)
+    part_number = _title_only_number(line)
+    if part_number and _opens_part(lines, index):
+        return _Heading(part_number.count(".") / 10, _label(line), True)  # a part whose articles follow
+    if short and NUMBERED_TITLE.match(line) and not stripped.endswith("."):
+        return _Heading(2 if inside_article else 1, _label(line), True)
+    if short and LETTER_TITLE.match(line) and not stripped.endswith("."):
+        return _Heading(2 if inside_article else 1, _label(line), True)
+    sub = SUBCLAUSE_NUMBER.match(line)
+    if sub and _SUBCLAUSE_OPENS_TEXT.match(line):
+        depth = sub.group("num").count(".")
+        title_only = short and len(stripped.split()) <= 8 and not stripped.endswith(".")
+        return _Heading(1 + depth, sub.group("num"), title_only)
+    return None
+
+
+def segment(text: str) -> list[Clause]:
+    """Clauses in reading order; text before the first heading forms a preamble clause."""
+    lines = text.split("\n")
+    clauses: list[Clause] = []
+    stack: list[_Heading] = []
+    body_start = 0
+    current_ref = "Preamble"
+    offset = 0
+    line_starts = []
+    for line in lines:
+        line_starts.append(offset)
+        offset += len(line) + 1
+
+    def close(end: int) -> None:
+        body = text[body_start:end]
+        if body.strip():
+            lead = len(body) - len(body.lstrip())
+            clauses.append(
+                Clause(ref=current_ref, text=body.strip(), start=body_start + lead, end=body_start + lead + len(body.strip()))
+            )
+
+    for index, line in enumerate(lines):
+        heading = _classify(lines, index, inside_article=any(h.level == 1 for h in stack))
+        if heading is None:
+            continue
+        close(line_starts[index])
+        while stack and stack[-1].level >= heading.level:
+            stack.pop()
+        stack.append(heading)
+        current_ref = " › ".join(h.label for h in stack)
+        body_start = line_starts[index] + (len(line) + 1 if heading.title_only else 0)
+    close(len(text))
+    return clauses
