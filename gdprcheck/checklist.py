@@ -69,6 +69,9 @@ class Outcome(_Strict):
     all: list[str] = Field(default_factory=list)
     any: list[str] = Field(default_factory=list)
     none: list[str] = Field(default_factory=list)
+    # concepts that must appear nowhere in the contract: an obligation weakened elsewhere
+    # ("best efforts", "the client alone is responsible for security") is not met
+    none_in_document: list[str] = Field(default_factory=list)
     value: ValueRule | None = None
     rationale: str
 
@@ -80,7 +83,7 @@ class Outcome(_Strict):
 
     @property
     def concepts(self) -> set[str]:
-        return set(self.all) | set(self.any) | set(self.none)
+        return set(self.all) | set(self.any) | set(self.none) | set(self.none_in_document)
 
 
 class Item(_Strict):
@@ -147,6 +150,9 @@ class Checklist(_Strict):
     name: str
     version: str
     languages: dict[str, LanguageData]
+    # concepts that mark a clause as being about personal data: evidence found there is preferred
+    # to the same words in, say, a general confidentiality clause about business secrets
+    evidence_context: list[str] = Field(default_factory=list)
     items: list[Item]
     source: str = ""
     sha256: str = ""
@@ -158,6 +164,9 @@ class Checklist(_Strict):
         if duplicates:
             raise ValueError(f"duplicate item IDs: {', '.join(duplicates)}")
         known = set().union(*(set(lang.concepts) for lang in self.languages.values())) if self.languages else set()
+        unknown_context = sorted(set(self.evidence_context) - known)
+        if unknown_context:
+            raise ValueError(f"evidence_context: concept(s) {', '.join(unknown_context)} are defined in no language file")
         for item in self.items:
             for outcome in item.outcomes:
                 unknown = sorted(outcome.concepts - known)

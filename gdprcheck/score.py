@@ -26,13 +26,21 @@ class Scorer:
         self._readers = {code: reader_for(data) for code, data in checklist.languages.items()}
 
     def score(self, located: LocatedDocument) -> list[ItemResult]:
-        view = _DocumentView(located)
+        view = _DocumentView(located, frozenset(self.checklist.evidence_context))
         return [self._score_item(item, view, located) for item in self.checklist.items]
+
+    def _topic(self, item: Item) -> frozenset[str]:
+        """Concepts of the item's family ("subprocessing.*"): a clause rich in them is the clause
+        dedicated to the topic, and the best place to quote from."""
+        family = item.id.split(".")[0]
+        related = [i for i in self.checklist.items if i.id.split(".")[0] == family]
+        return frozenset().union(*(o.concepts for i in related for o in i.outcomes))
 
     def _score_item(self, item: Item, view: _DocumentView, located: LocatedDocument) -> ItemResult:
         name = located.document.source.name
+        topic = self._topic(item)
         for outcome in item.outcomes:
-            for candidate in view.candidates(outcome):
+            for candidate in view.candidates(outcome, topic):
                 clause = located.clauses[candidate.sentence.clause_index]
                 reader = self._readers.get(clause.language) or self._readers[located.language]
                 value = _extract_value(item, candidate.sentence, view, reader)
@@ -44,7 +52,7 @@ class Scorer:
                     title=item.title,
                     status=Status(outcome.status),
                     value=value,
-                    evidence=_evidence(candidate.sentence, clause),
+                    evidence=_evidence(candidate.sentence, clause, view),
                     language=clause.language,
                     rationale=_rationale(outcome, candidate, value),
                     matched=sorted(candidate.matched),
@@ -64,7 +72,7 @@ class Scorer:
 class _DocumentView:
     """Concept sets per sentence (with the lead-in of list items), per clause and per document."""
 
-    def __init__(self, located: LocatedDocument):
+    def __init__(self, located: LocatedDocument, context: frozenset[str]):
         self.sentences = located.sentences
         self.sentence_concepts = [
             s.concepts | (located.sentences[s.lead_in].concepts if s.lead_in is not None else frozenset())
@@ -78,27 +86,39 @@ class _DocumentView:
             for clause, indices in self.clause_sentences.items()
         }
         self.document_concepts = frozenset().union(*self.sentence_concepts) if self.sentence_concepts else frozenset()
+        self.in_context = {clause: bool(concepts & context) or not context for clause, concepts in self.clause_concepts.items()}
 
-    def candidates(self, outcome: Outcome) -> list[_Candidate]:
-        """Sentences that can carry the outcome, in document order (for wider scopes: the sentence
-        of each qualifying clause, or of the document, that holds most of the outcome's concepts)."""
+    def lead_in_text(self, sentence: Sentence) -> str:
+        return self.sentences[sentence.lead_in].text if sentence.lead_in is not None else ""
+
+    def candidates(self, outcome: Outcome, topic: frozenset[str] = frozenset()) -> list[_Candidate]:
+        """Sentences that can carry the outcome: those in clauses about personal data first, then
+        those in the clauses richest in the item's topic, then in document order (for wider scopes: the sentence of each qualifying clause, or of the
+        document, that holds most of the outcome's concepts)."""
+        if any(c in self.document_concepts for c in outcome.none_in_document):
+            return []
         wanted = set(outcome.all) | set(outcome.any)
         if outcome.scope == "sentence":
-            return [
-                _Candidate(self.sentences[i], concepts & wanted)
-                for i, concepts in enumerate(self.sentence_concepts)
-                if _satisfies(concepts, outcome)
-            ]
-        if outcome.scope == "clause":
-            groups = [indices for clause, indices in self.clause_sentences.items() if _satisfies(self.clause_concepts[clause], outcome)]
+            passing = [i for i, concepts in enumerate(self.sentence_concepts) if _satisfies(concepts, outcome)]
+            # a list item that passes with its lead-in is better evidence than the lead-in alone
+            superseded = {self.sentences[i].lead_in for i in passing}
+            chosen = [(i, self.sentence_concepts[i] & wanted) for i in passing if i not in superseded]
         else:
-            groups = [list(range(len(self.sentences)))] if _satisfies(self.document_concepts, outcome) else []
-        candidates = []
-        for indices in groups:
-            union = frozenset().union(*(self.sentence_concepts[i] for i in indices))
-            best = max(indices, key=lambda i: (len(self.sentence_concepts[i] & wanted), -i))
-            candidates.append(_Candidate(self.sentences[best], union & wanted))
-        return candidates
+            if outcome.scope == "clause":
+                groups = [ix for clause, ix in self.clause_sentences.items() if _satisfies(self.clause_concepts[clause], outcome)]
+            else:
+                groups = [list(range(len(self.sentences)))] if _satisfies(self.document_concepts, outcome) else []
+            chosen = []
+            for indices in groups:
+                union = frozenset().union(*(self.sentence_concepts[i] for i in indices))
+                best = max(indices, key=lambda i: (len(self.sentence_concepts[i] & wanted), -i))
+                chosen.append((best, union & wanted))
+        def rank(pair: tuple[int, frozenset[str]]) -> tuple[bool, int, int]:
+            clause = self.sentences[pair[0]].clause_index
+            return (not self.in_context[clause], -len(self.clause_concepts[clause] & topic), pair[0])
+
+        chosen.sort(key=rank)
+        return [_Candidate(self.sentences[i], frozenset(matched)) for i, matched in chosen]
 
 
 def _satisfies(concepts: frozenset[str], outcome: Outcome) -> bool:
@@ -112,7 +132,7 @@ def _satisfies(concepts: frozenset[str], outcome: Outcome) -> bool:
 def _extract_value(item: Item, sentence: Sentence, view: _DocumentView, reader: ValueReader) -> str:
     if item.value is None:
         return ""
-    texts = [sentence.text]
+    texts = [sentence.text + " " + view.lead_in_text(sentence)]
     if item.value_scope == "clause":
         texts += [view.sentences[i].text for i in view.clause_sentences[sentence.clause_index] if view.sentences[i] != sentence]
     if item.value == "countries":
@@ -143,10 +163,15 @@ def _value_passes(value: str, rule: ValueRule) -> bool:
     return False
 
 
-def _evidence(sentence: Sentence, clause: Clause) -> Evidence:
+def _evidence(sentence: Sentence, clause: Clause, view: _DocumentView) -> Evidence:
     marker = CITABLE_LIST_MARKER.match(sentence.text)
     ref = f"{clause.ref} {marker.group(1)}" if marker else clause.ref
+    lead_in = view.lead_in_text(sentence)
     quote = sentence.text if len(sentence.text) <= _MAX_QUOTE_CHARS else sentence.text[: _MAX_QUOTE_CHARS - 1] + "…"
+    if lead_in:
+        # a list item is quoted with the sentence it completes: "The processor shall: (i) ..."
+        lead_in = lead_in if len(lead_in) <= _MAX_QUOTE_CHARS // 2 else "…" + lead_in[-(_MAX_QUOTE_CHARS // 2) :]
+        quote = f"{lead_in} {quote}"
     return Evidence(quote=quote, clause=ref, start=sentence.start, end=sentence.end)
 
 

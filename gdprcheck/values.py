@@ -59,15 +59,12 @@ class ValueReader:
     def __init__(self, language: str, units: dict[str, list[str]], one_words: list[str],
                  keywords: dict[str, list[str]], places: dict[str, list[str]]):
         self.language = language
-        unit_alternatives = sorted(
-            ((unit, pattern) for unit, patterns in units.items() for pattern in patterns), key=lambda up: -len(up[1])
-        )
-        self._unit_patterns = [(unit, re.compile(rf"(?:{pattern})(?!\w)", re.IGNORECASE)) for unit, pattern in unit_alternatives]
+        self._unit_patterns = [
+            (unit, re.compile(rf"(?:{pattern})(?!\w)", re.IGNORECASE)) for unit, patterns in units.items() for pattern in patterns
+        ]
         ones = "|".join(re.escape(word) for word in sorted(one_words, key=len, reverse=True)) or r"(?!x)x"
-        units_alternation = "|".join(f"(?:{p})" for _, p in unit_alternatives)
-        self._duration = re.compile(
-            rf"(?<![\w.,])(?P<num>\d+(?:[.,]\d+)?|{ones})\s*(?:\(\s*(?P<paren>\d+)\s*\)\s*)?(?P<unit>{units_alternation})(?!\w)",
-            re.IGNORECASE,
+        self._number = re.compile(
+            rf"(?<![\w.,])(?P<num>\d+(?:[.,]\d+)?|{ones})\s*(?:\(\s*(?P<paren>\d+)\s*\)\s*)?", re.IGNORECASE
         )
         self._keywords = [
             (keyword, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
@@ -79,15 +76,26 @@ class ValueReader:
     def durations(self, text: str) -> list[FoundValue]:
         converted = _digits(text, self.language)
         found = []
-        for match in self._duration.finditer(converted):
+        for match in self._number.finditer(converted):
+            unit = self._unit_at(converted, match.end())
+            if unit is None:
+                continue
             number = match.group("paren") or match.group("num")
             try:
                 amount = float(number.replace(",", "."))
             except ValueError:
                 amount = 1.0  # one of the words for "one"
-            unit = next(u for u, pattern in self._unit_patterns if pattern.fullmatch(match.group("unit")))
             found.append(FoundValue(str(Duration(amount, unit)), match.start()))
         return found
+
+    def _unit_at(self, text: str, position: int) -> str | None:
+        """The unit written at `position`; the longest wins ("jours ouvrables" over "jours")."""
+        best, length = None, 0
+        for unit, pattern in self._unit_patterns:
+            match = pattern.match(text, position)
+            if match and match.end() - position > length:
+                best, length = unit, match.end() - position
+        return best
 
     def keywords(self, text: str) -> list[FoundValue]:
         found = []

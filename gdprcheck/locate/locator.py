@@ -4,6 +4,7 @@ checklist concepts found in it. Docs are dropped as soon as their sentences are 
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections import defaultdict
 
 import spacy
@@ -88,16 +89,34 @@ class Locator:
         return sentences
 
 
+# A sentence that ends on one of these did not end: "Interxion Belgium S.A. situé à Zaventem".
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:[A-Z]\.){1,4}|\b(?:n°|nr|no|art|artt|al|cf|etc|e\.g|i\.e|p\.ex|z\.B|d\.h|u\.a|bzw|ca|vgl|Abs|Inc|Ltd|Co|St|resp|incl|o\.a|m\.b\.t|t\.a\.v|zgl|sq)\.)$",
+    re.IGNORECASE,
+)
+_MARKER_ONLY = re.compile(r"^\s*(?:\(?(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\)|[•●▪◦·\-–—*]|\d{1,2}(?:\.\d{1,2})*\.?|\(?[a-z]\.?)\s*$")
+
+
 def _sentences(doc, offset: int) -> list[tuple[str, int, int, frozenset[str]]]:
-    concept_starts = [(span.start_char, span.label_) for span in doc.spans[CONCEPTS_KEY]]
-    out = []
+    """Sentences of a clause Doc, with the pipeline's splits after abbreviations and after bare
+    list markers undone (both cut a clause's obligation in two)."""
+    spans: list[list[int]] = []
     for sent in doc.sents:
         text = sent.text.strip()
         if not text:
             continue
-        lead = len(sent.text) - len(sent.text.lstrip())
-        start = sent.start_char + lead
+        start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
         end = start + len(text)
+        if spans:
+            previous = doc.text[spans[-1][0] : spans[-1][1]]
+            same_line = "\n" not in doc.text[spans[-1][1] : start]
+            if _MARKER_ONLY.match(previous) or (same_line and (_ABBREVIATION_END.search(previous) or text[0].islower())):
+                spans[-1][1] = end
+                continue
+        spans.append([start, end])
+    concept_starts = [(span.start_char, span.label_) for span in doc.spans[CONCEPTS_KEY]]
+    out = []
+    for start, end in spans:
         concepts = frozenset(label for position, label in concept_starts if start <= position < end)
-        out.append((text, offset + start, offset + end, concepts))
+        out.append((doc.text[start:end], offset + start, offset + end, concepts))
     return out
