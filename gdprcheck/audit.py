@@ -10,7 +10,7 @@ from pathlib import Path
 from gdprcheck.checklist import Checklist
 from gdprcheck.language import assign_languages
 from gdprcheck.locate import Locator
-from gdprcheck.models import BatchResult, DocumentAudit, FileError, LocatedDocument
+from gdprcheck.models import BatchResult, Document, DocumentAudit, FileError, LocatedDocument
 from gdprcheck.normalise import normalise
 from gdprcheck.read import SUPPORTED_SUFFIXES, ReadError, read_document
 from gdprcheck.score import Scorer
@@ -29,7 +29,10 @@ class Auditor:
         self.languages = tuple(checklist.languages)
 
     def locate(self, path: Path) -> LocatedDocument:
-        document = read_document(path)
+        return self.locate_document(read_document(path))
+
+    def locate_document(self, document: Document) -> LocatedDocument:
+        """Everything after reading: normalise, segment, detect languages, locate concepts."""
         normalised = normalise(document.text)
         clauses = segment(normalised.text)
         if not clauses:
@@ -39,9 +42,12 @@ class Auditor:
         return LocatedDocument(document=document, text=normalised.text, language=language, clauses=clauses, sentences=sentences)
 
     def audit_file(self, path: Path) -> DocumentAudit:
-        located = self.locate(path)
+        return self.audit_document(read_document(path))
+
+    def audit_document(self, document: Document) -> DocumentAudit:
+        located = self.locate_document(document)
         return DocumentAudit(
-            document=path.name,
+            document=document.source.name,
             sha256=located.document.sha256,
             language=located.language,
             results=self.scorer.score(located),

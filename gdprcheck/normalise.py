@@ -7,11 +7,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from gdprcheck.numbering import is_heading, starts_structure
+from gdprcheck.numbering import LIST_ITEM, is_heading, starts_structure
 
 _TERMINAL = (".", ";", ":", "!", "?")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER_IN_SENTENCE = re.compile(r"^\d+(?:\.\d+)*\.?,?\s+(?:[a-zà-ÿ]|\d)")
+# first halves of hyphenated compound numbers (French, English) longer than the 4-letter prefix rule covers
+_NUMBER_TENS = {"vingt", "trente", "quarante", "cinquante", "soixante", "quatre", "twenty", "thirty", "forty",
+                "fifty", "sixty", "seventy", "eighty", "ninety"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,10 @@ def _keeps_hyphen(left: str, right: str, vocabulary: set[str]) -> bool:
         return False
     if hyphenated in vocabulary:
         return True
+    # compound numbers are written with hyphens ("quarante-huit heures", "forty-eight hours"): joining them
+    # hides a breach or audit deadline from the number conversion
+    if left.lower() in _NUMBER_TENS:
+        return True
     return len(left) <= 4
 
 
@@ -101,7 +108,9 @@ def normalise(source: str) -> NormalisedText:
             continue
         if out:
             # "article\n30.2. du Règlement": a number that opens a line mid-sentence is no clause
-            continues = line[0].islower() or line[0] in ",)" or bool(_NUMBER_IN_SENTENCE.match(line))
+            # ... but a lowercase list marker ("a) ", "ii) ") opens an item, it does not continue the sentence
+            lowercase_continues = line[0].islower() and not LIST_ITEM.match(line)
+            continues = lowercase_continues or line[0] in ",)" or bool(_NUMBER_IN_SENTENCE.match(line))
             words_before = _WORD.findall(previous)
             first_word = _WORD.match(line)
             if previous.endswith("-") and len(previous) > 1 and previous[-2].isalpha() and line[0].islower():

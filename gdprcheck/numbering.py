@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 
-# "ARTICLE 16", "Article 13 :", "Art. 5", "Artikel 3", "Clause 7", "Section 2", "§ 4", "Klausel 8", "Annex I", "Bijlage 2"
+# "ARTICLE 16", "Article 13 :", "Art. 5", "Artikel 3", "Clause 7", "Section 2", "§ 4", "Klausel 8", "Annex I", "Bijlage 2".
+# A lowercase word or a comma right after the number makes it a citation in a sentence, not a heading:
+# "Article 28 du RGPD prévoit que", "Article 28, paragraphe 3, du RGPD", "Clause 8 of the Agreement".
+# Without that guard a sentence wrapped before its full stop became a heading and its body was lost.
 ARTICLE_HEADING = re.compile(
     r"^\s*(?:#+\s*)?(?:\*\*)?(?P<label>ARTICLE|Article|ARTIKEL|Artikel|Art\.|CLAUSE|Clause|Klausel|KLAUSEL|Section|SECTION"
     r"|§|Annexe?|ANNEXE?|Anhang|ANHANG|Bijlage|BIJLAGE|Appendix|APPENDIX|Appendice|Aanhangsel|Anlage|Schedule|SCHEDULE)"
     r"\s*(?P<num>\d+(?:\.\d+)*|[IVXLC]+|[A-Z])(?:er|e)?\b\.?"
+    r"(?![^\S\n]*(?:[a-zß-öø-ÿ]|,))"
     r"(?P<title>[^\n]{0,120})$",
     re.MULTILINE,
 )

@@ -73,6 +73,7 @@ class _DocumentView:
     """Concept sets per sentence (with the lead-in of list items), per clause and per document."""
 
     def __init__(self, located: LocatedDocument, context: frozenset[str]):
+        self.text = located.text
         self.sentences = located.sentences
         self.sentence_concepts = [
             s.concepts | (located.sentences[s.lead_in].concepts if s.lead_in is not None else frozenset())
@@ -166,12 +167,13 @@ def _value_passes(value: str, rule: ValueRule) -> bool:
 def _evidence(sentence: Sentence, clause: Clause, view: _DocumentView) -> Evidence:
     marker = CITABLE_LIST_MARKER.match(sentence.text)
     ref = f"{clause.ref} {marker.group(1)}" if marker else clause.ref
-    lead_in = view.lead_in_text(sentence)
     quote = sentence.text if len(sentence.text) <= _MAX_QUOTE_CHARS else sentence.text[: _MAX_QUOTE_CHARS - 1] + "…"
-    if lead_in:
+    if sentence.lead_in is not None:
         # a list item is quoted with the sentence it completes: "The processor shall: (i) ..."
-        lead_in = lead_in if len(lead_in) <= _MAX_QUOTE_CHARS // 2 else "…" + lead_in[-(_MAX_QUOTE_CHARS // 2) :]
-        quote = f"{lead_in} {quote}"
+        lead = view.sentences[sentence.lead_in]
+        lead_in = lead.text if len(lead.text) <= _MAX_QUOTE_CHARS // 2 else "…" + lead.text[-(_MAX_QUOTE_CHARS // 2) :]
+        adjacent = not view.text[lead.end : sentence.start].strip()
+        quote = f"{lead_in} {quote}" if adjacent else f"{lead_in} … {quote}"
     return Evidence(quote=quote, clause=ref, start=sentence.start, end=sentence.end)
 
 

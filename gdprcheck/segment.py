@@ -45,7 +45,9 @@ def _title_only_number(line: str) -> str | None:
     if numbered:
         return numbered.group("num")
     sub = SUBCLAUSE_NUMBER.match(line)
-    if sub and _SUBCLAUSE_OPENS_TEXT.match(line) and len(stripped.split()) <= 8:
+    # an all-capitals line is a title however many words it has ("1.2. HARDWARE ET LOGICIELS STANDARDS NON
+    # DEVELOPPES PAR EASI" has 9 and was taken for sub-clause 1.2 of the article before it)
+    if sub and _SUBCLAUSE_OPENS_TEXT.match(line) and (len(stripped.split()) <= 8 or stripped.isupper()):
         return sub.group("num")
     return None
 

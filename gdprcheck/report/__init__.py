@@ -24,12 +24,22 @@ def write_reports(batch: BatchResult, checklist: Checklist, out: Path, audited_f
     out.mkdir(parents=True, exist_ok=True)
     workbook = out / WORKBOOK_NAME
     if workbook.exists():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        shutil.copy2(workbook, out / f"{workbook.stem}.{stamp}.bak.xlsx")
+        shutil.copy2(workbook, _backup_path(workbook))
     _atomic_write(workbook, lambda path: write_workbook(batch, checklist, path))
     csv_path = out / CSV_NAME
     _atomic_write(csv_path, lambda path: write_results_csv(batch, path))
     return [workbook, csv_path]
+
+
+def _backup_path(workbook: Path) -> Path:
+    """A new, unused name for the backup: two runs in the same second never share one."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = workbook.with_name(f"{workbook.stem}.{stamp}.bak.xlsx")
+    counter = 2
+    while candidate.exists():
+        candidate = workbook.with_name(f"{workbook.stem}.{stamp}-{counter}.bak.xlsx")
+        counter += 1
+    return candidate
 
 
 def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:

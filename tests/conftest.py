@@ -1,0 +1,40 @@
+"""Shared fixtures: the real default checklist, one Auditor (spaCy pipelines load once per session),
+and the seed contracts audited once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gdprcheck.audit import Auditor, contract_files
+from gdprcheck.checklist import DEFAULT_CHECKLIST, Checklist, load_checklist
+from gdprcheck.evaluate import read_labels
+from gdprcheck.models import BatchResult
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
+SEED_LABELS = DATA / "seeds.labels.csv"
+DEV = DATA / "dev"
+
+
+@pytest.fixture(scope="session")
+def checklist() -> Checklist:
+    return load_checklist(DEFAULT_CHECKLIST)
+
+
+@pytest.fixture(scope="session")
+def auditor(checklist: Checklist) -> Auditor:
+    return Auditor(checklist)
+
+
+@pytest.fixture(scope="session")
+def seed_batch(auditor: Auditor) -> BatchResult:
+    files, _ = contract_files(SEEDS)
+    return auditor.audit_files(files)
+
+
+@pytest.fixture(scope="session")
+def seed_labels():
+    return read_labels(SEED_LABELS)
