@@ -153,6 +153,9 @@ class Checklist(_Strict):
     # concepts that mark a clause as being about personal data: evidence found there is preferred
     # to the same words in, say, a general confidentiality clause about business secrets
     evidence_context: list[str] = Field(default_factory=list)
+    # concepts that disqualify a sentence as evidence for anything: a definition of "processor"
+    # says nothing about who the processor is or what it must do
+    not_evidence: list[str] = Field(default_factory=list)
     items: list[Item]
     source: str = ""
     sha256: str = ""
@@ -164,9 +167,10 @@ class Checklist(_Strict):
         if duplicates:
             raise ValueError(f"duplicate item IDs: {', '.join(duplicates)}")
         known = set().union(*(set(lang.concepts) for lang in self.languages.values())) if self.languages else set()
-        unknown_context = sorted(set(self.evidence_context) - known)
-        if unknown_context:
-            raise ValueError(f"evidence_context: concept(s) {', '.join(unknown_context)} are defined in no language file")
+        for field in ("evidence_context", "not_evidence"):
+            unknown_context = sorted(set(getattr(self, field)) - known)
+            if unknown_context:
+                raise ValueError(f"{field}: concept(s) {', '.join(unknown_context)} are defined in no language file")
         for item in self.items:
             for outcome in item.outcomes:
                 unknown = sorted(outcome.concepts - known)

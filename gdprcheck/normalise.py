@@ -110,6 +110,10 @@ def normalise(source: str) -> NormalisedText:
             # "article\n30.2. du Règlement": a number that opens a line mid-sentence is no clause
             # ... but a lowercase list marker ("a) ", "ii) ") opens an item, it does not continue the sentence
             lowercase_continues = line[0].islower() and not LIST_ITEM.match(line)
+            # after a blank line, a lowercase line continues the sentence only if the sentence was
+            # left open (a page break); after ";" or ":" it is an item of a list without markers
+            if blank_seen and previous.endswith((";", ":", ".")):
+                lowercase_continues = False
             continues = lowercase_continues or line[0] in ",)" or bool(_NUMBER_IN_SENTENCE.match(line))
             words_before = _WORD.findall(previous)
             first_word = _WORD.match(line)

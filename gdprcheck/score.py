@@ -26,7 +26,7 @@ class Scorer:
         self._readers = {code: reader_for(data) for code, data in checklist.languages.items()}
 
     def score(self, located: LocatedDocument) -> list[ItemResult]:
-        view = _DocumentView(located, frozenset(self.checklist.evidence_context))
+        view = _DocumentView(located, frozenset(self.checklist.evidence_context), frozenset(self.checklist.not_evidence))
         return [self._score_item(item, view, located) for item in self.checklist.items]
 
     def _topic(self, item: Item) -> frozenset[str]:
@@ -72,11 +72,13 @@ class Scorer:
 class _DocumentView:
     """Concept sets per sentence (with the lead-in of list items), per clause and per document."""
 
-    def __init__(self, located: LocatedDocument, context: frozenset[str]):
+    def __init__(self, located: LocatedDocument, context: frozenset[str], not_evidence: frozenset[str] = frozenset()):
         self.text = located.text
         self.sentences = located.sentences
         self.sentence_concepts = [
-            s.concepts | (located.sentences[s.lead_in].concepts if s.lead_in is not None else frozenset())
+            frozenset()
+            if s.concepts & not_evidence
+            else s.concepts | (located.sentences[s.lead_in].concepts if s.lead_in is not None else frozenset())
             for s in located.sentences
         ]
         self.clause_sentences: dict[int, list[int]] = {}

@@ -29,6 +29,7 @@ class _Heading:
     level: float  # parts 0-0.9, articles 1, numbered sub-clauses 2+
     label: str
     title_only: bool  # the line is a title, its text is not part of the clause body
+    article: bool = False  # an "ARTICLE n"-style heading (not a numbered title)
 
 
 def _label(line: str) -> str:
@@ -72,7 +73,7 @@ def _classify(lines: list[str], index: int, inside_article: bool) -> _Heading | 
     short = len(stripped) <= _MAX_HEADING_CHARS and not stripped.endswith((";", ","))
     markdown = MARKDOWN_HEADING.match(line)
     if short and ARTICLE_HEADING.match(line) and not stripped.endswith("."):
-        return _Heading(1, _label(line), True)
+        return _Heading(1, _label(line), True, article=True)
     if markdown:
         return _Heading(min(len(markdown.group("hashes")), 3), _label(line), True)
     part_number = _title_only_number(line)
@@ -112,7 +113,7 @@ def segment(text: str) -> list[Clause]:
             )
 
     for index, line in enumerate(lines):
-        heading = _classify(lines, index, inside_article=any(h.level == 1 for h in stack))
+        heading = _classify(lines, index, inside_article=any(h.article for h in stack))
         if heading is None:
             continue
         close(line_starts[index])

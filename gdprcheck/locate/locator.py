@@ -76,8 +76,12 @@ class Locator:
         sentences: list[Sentence] = []
         for index in range(len(clauses)):
             lead_in: int | None = None
+            previous_end = ""
             for text, start, end, concepts in per_clause[index]:
-                is_item = bool(LIST_ITEM.match(text))
+                # an item: a list marker, or (in lists without markers) a sentence that follows ":"
+                # or another item's ";"
+                is_item = bool(LIST_ITEM.match(text)) or (lead_in is not None and previous_end in (":", ";"))
+                previous_end = text.rstrip()[-1:]
                 if not is_item:
                     lead_in = None
                 sentences.append(
@@ -98,8 +102,9 @@ _MARKER_ONLY = re.compile(r"^\s*(?:\(?(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\)|[•●�
 
 
 def _sentences(doc, offset: int) -> list[tuple[str, int, int, frozenset[str]]]:
-    """Sentences of a clause Doc, with the pipeline's splits after abbreviations and after bare
-    list markers undone (both cut a clause's obligation in two)."""
+    """Sentences of a clause Doc, with the pipeline's splits undone where they cut an obligation in
+    two: after an abbreviation, after a bare list marker, or inside a line with no end punctuation
+    (a parser may start a sentence at any capitalised company name)."""
     spans: list[list[int]] = []
     for sent in doc.sents:
         text = sent.text.strip()
@@ -110,7 +115,10 @@ def _sentences(doc, offset: int) -> list[tuple[str, int, int, frozenset[str]]]:
         if spans:
             previous = doc.text[spans[-1][0] : spans[-1][1]]
             same_line = "\n" not in doc.text[spans[-1][1] : start]
-            if _MARKER_ONLY.match(previous) or (same_line and (_ABBREVIATION_END.search(previous) or text[0].islower())):
+            unfinished = not previous.rstrip("»\"”’')]").endswith((".", "!", "?", ";", ":", "…"))
+            if _MARKER_ONLY.match(previous) or (
+                same_line and (unfinished or _ABBREVIATION_END.search(previous) or text[0].islower())
+            ):
                 spans[-1][1] = end
                 continue
         spans.append([start, end])

@@ -20,7 +20,11 @@ def read_pdf(data: bytes) -> tuple[str, list[str]]:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+            # PDFium reports a hyphen that ends a line as U+FFFE and drops the line break after it, so
+            # "sous-traitant" split over two lines came out as "sous\ufffetraitant". Restore the hyphen and the
+            # break: normalisation decides whether the hyphen belongs to the word ("informa-tion" is rejoined).
+            pages.append(text.replace("\ufffe", "-\n"))
             textpage.close()
             page.close()
     finally:
