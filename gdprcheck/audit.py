@@ -86,5 +86,7 @@ def contract_files(folder: Path, recursive: bool = False) -> tuple[list[Path], l
         if path.suffix.lower() in SUPPORTED_SUFFIXES:
             files.append(path)
         else:
-            skipped.append(FileError(document=name, problem=f"skipped: '{path.suffix or 'no extension'}' is not a contract format"))
+            skipped.append(
+                FileError(document=name, problem=f"skipped: '{path.suffix or 'no extension'}' is not a contract format")
+            )
     return files, skipped

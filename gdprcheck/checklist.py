@@ -142,7 +142,9 @@ class LanguageData(_Strict):
                     try:
                         re.compile(pattern)
                     except re.error as exc:
-                        raise ValueError(f"concept '{name}': pattern {pattern!r} is not a valid regular expression ({exc})") from None
+                        raise ValueError(
+                            f"concept '{name}': pattern {pattern!r} is not a valid regular expression ({exc})"
+                        ) from None
         return concepts
 
 
@@ -175,9 +177,7 @@ class Checklist(_Strict):
             for outcome in item.outcomes:
                 unknown = sorted(outcome.concepts - known)
                 if unknown:
-                    raise ValueError(
-                        f"item '{item.id}': concept(s) {', '.join(unknown)} are defined in no language file"
-                    )
+                    raise ValueError(f"item '{item.id}': concept(s) {', '.join(unknown)} are defined in no language file")
         return self
 
     @property
@@ -273,7 +273,12 @@ def load_checklist(path: Path | str = DEFAULT_CHECKLIST) -> Checklist:
         languages[language.language] = language
     try:
         checklist = Checklist.model_validate(
-            {**data, "languages": languages, "source": str(path), "sha256": _hash_files(path, [path.parent / f for f in language_files])}
+            {
+                **data,
+                "languages": languages,
+                "source": str(path),
+                "sha256": _hash_files(path, [path.parent / f for f in language_files]),
+            }
         )
     except ValidationError as errors:
         raise ChecklistError(_describe(errors, path, data, node)) from None

@@ -31,23 +31,37 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gdprcheck {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    audit = commands.add_parser("audit", help="audit a folder of contracts and write the gap report",
-                                description="Audit every .txt, .md, .pdf and .docx contract in a folder.")
+    audit = commands.add_parser(
+        "audit",
+        help="audit a folder of contracts and write the gap report",
+        description="Audit every .txt, .md, .pdf and .docx contract in a folder.",
+    )
     audit.add_argument("folder", nargs="?", type=Path, default=DEFAULT_INPUT, help="folder of contracts (default: seeds/)")
-    audit.add_argument("--checklist", type=Path, default=DEFAULT_CHECKLIST, help="checklist YAML (default: the Article 28 checklist)")
-    audit.add_argument("--out", type=Path, default=DEFAULT_OUTPUT, help="folder for the workbook and results.csv (default: reports/)")
+    audit.add_argument(
+        "--checklist", type=Path, default=DEFAULT_CHECKLIST, help="checklist YAML (default: the Article 28 checklist)"
+    )
+    audit.add_argument(
+        "--out", type=Path, default=DEFAULT_OUTPUT, help="folder for the workbook and results.csv (default: reports/)"
+    )
     audit.add_argument("--recursive", action="store_true", help="also audit contracts in sub-folders")
-    audit.add_argument("--blank-pipelines", action="store_true", help="rules on spacy.blank only, even where a trained pipeline is installed")
+    audit.add_argument(
+        "--blank-pipelines", action="store_true", help="rules on spacy.blank only, even where a trained pipeline is installed"
+    )
     audit.add_argument("--quiet", action="store_true", help="print only errors")
 
-    evaluate = commands.add_parser("eval", help="measure accuracy against hand-made labels",
-                                   description="Audit the labelled contracts and compare with the labels (CSV: document,item,status,value,evidence).")
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure accuracy against hand-made labels",
+        description="Audit the labelled contracts and compare with the labels (CSV: document,item,status,value,evidence).",
+    )
     evaluate.add_argument("folder", type=Path, help="folder holding the labelled contracts")
     evaluate.add_argument("--labels", type=Path, required=True, help="labels CSV")
     evaluate.add_argument("--checklist", type=Path, default=DEFAULT_CHECKLIST, help="checklist YAML")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument("--mistakes", action="store_true", help="also list every disagreement with the labels")
-    evaluate.add_argument("--documents", default="*", metavar="GLOB", help="only the labelled documents whose file name matches, e.g. 'nl_*'")
+    evaluate.add_argument(
+        "--documents", default="*", metavar="GLOB", help="only the labelled documents whose file name matches, e.g. 'nl_*'"
+    )
     evaluate.add_argument("--blank-pipelines", action="store_true", help="rules on spacy.blank only")
 
     checklist = commands.add_parser("checklist", help="work with checklist files")
@@ -59,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.ERROR if getattr(args, "quiet", False) else logging.WARNING)
+    logging.basicConfig(
+        format="%(levelname)s: %(message)s", level=logging.ERROR if getattr(args, "quiet", False) else logging.WARNING
+    )
     if args.command == "audit":
         return _audit(args)
     if args.command == "eval":
@@ -81,8 +97,10 @@ def _validate(args: argparse.Namespace) -> int:
     checklist = _load(args.file)
     if checklist is None:
         return EXIT_USAGE
-    print(f"{args.file}: valid — {len(checklist.checklist_items)} items, {len(checklist.red_flags)} red flags, "
-          f"languages {', '.join(checklist.languages)}")
+    print(
+        f"{args.file}: valid — {len(checklist.checklist_items)} items, {len(checklist.red_flags)} red flags, "
+        f"languages {', '.join(checklist.languages)}"
+    )
     return EXIT_OK
 
 

@@ -126,7 +126,8 @@ class Evaluation:
         rows = [{"scope": f"item {k}", **v} for k, v in self.by_item.items()]
         rows += [{"scope": f"language {k}", **v} for k, v in self.by_language.items()]
         rows.append({"scope": "OVERALL", **self.overall})
-        frame = pd.DataFrame(rows).set_index("scope")
+        frame = pd.DataFrame(rows).set_index("scope").astype(float)
+        frame["pairs"] = frame["pairs"].astype(int)
         return frame.to_string(na_rep="-", float_format=lambda x: f"{x:.3f}")
 
 
@@ -182,7 +183,9 @@ def evaluate(batch: BatchResult, labels: pd.DataFrame) -> Evaluation:
                 correct = bool(guess and values_equal(guess.value, row.value))
                 tally.value_correct += correct
                 if not correct:
-                    tally.mistakes.append(f"{row.document} {row.item}: value {guess.value if guess else ''!r}, labelled {row.value!r}")
+                    tally.mistakes.append(
+                        f"{row.document} {row.item}: value {guess.value if guess else ''!r}, labelled {row.value!r}"
+                    )
         for bucket in (by_item.setdefault(row.item, _Tally()), by_language.setdefault(language, _Tally()), overall):
             bucket.add(tally)
         overall.mistakes.extend(tally.mistakes)

@@ -96,8 +96,8 @@ class _DocumentView:
 
     def candidates(self, outcome: Outcome, topic: frozenset[str] = frozenset()) -> list[_Candidate]:
         """Sentences that can carry the outcome: those in clauses about personal data first, then
-        those in the clauses richest in the item's topic, then in document order (for wider scopes: the sentence of each qualifying clause, or of the
-        document, that holds most of the outcome's concepts)."""
+        those in the clauses richest in the item's topic, then in document order. For wider scopes:
+        the sentence of each qualifying clause, or of the document, holding most of its concepts."""
         if any(c in self.document_concepts for c in outcome.none_in_document):
             return []
         wanted = set(outcome.all) | set(outcome.any)
@@ -116,6 +116,7 @@ class _DocumentView:
                 union = frozenset().union(*(self.sentence_concepts[i] for i in indices))
                 best = max(indices, key=lambda i: (len(self.sentence_concepts[i] & wanted), -i))
                 chosen.append((best, union & wanted))
+
         def rank(pair: tuple[int, frozenset[str]]) -> tuple[bool, int, int]:
             clause = self.sentences[pair[0]].clause_index
             return (not self.in_context[clause], -len(self.clause_concepts[clause] & topic), pair[0])

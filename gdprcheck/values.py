@@ -56,8 +56,14 @@ class FoundValue:
 class ValueReader:
     """Extracts durations, timing keywords and places from text in one language."""
 
-    def __init__(self, language: str, units: dict[str, list[str]], one_words: list[str],
-                 keywords: dict[str, list[str]], places: dict[str, list[str]]):
+    def __init__(
+        self,
+        language: str,
+        units: dict[str, list[str]],
+        one_words: list[str],
+        keywords: dict[str, list[str]],
+        places: dict[str, list[str]],
+    ):
         self.language = language
         self._unit_patterns = [
             (unit, re.compile(rf"(?:{pattern})(?!\w)", re.IGNORECASE)) for unit, patterns in units.items() for pattern in patterns
@@ -140,7 +146,9 @@ def _country_names(language: str) -> tuple[tuple[str, str], ...]:
 
 
 def _place_patterns(language: str, places: dict[str, list[str]]) -> list[tuple[str, re.Pattern[str]]]:
-    patterns = [(code, re.compile(rf"(?<!\w)(?:{'|'.join(words)})(?!\w)", re.IGNORECASE)) for code, words in places.items() if words]
+    patterns = [
+        (code, re.compile(rf"(?<!\w)(?:{'|'.join(words)})(?!\w)", re.IGNORECASE)) for code, words in places.items() if words
+    ]
     for name, code in _country_names(language):
         # case-sensitive: "Chad" or "Jersey" as a country, never as an ordinary word
         patterns.append((code, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")))

@@ -8,11 +8,12 @@ and parts of speech when a trained pipeline is installed).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, SpanGroup
+from spacy.tokens import Doc, Span, SpanGroup
 
 CONCEPTS_KEY = "gdprcheck_concepts"
 
@@ -43,14 +44,19 @@ class ConceptMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for name, regex in self.regexes:
-            for match in regex.finditer(doc.text):
-                span = doc.char_span(match.start(), max(match.end(), match.start() + 1), label=name, alignment_mode="expand")
-                if span is not None:
-                    spans.append(span)
-        for match_id, start, end in self.matcher(doc) if len(self.matcher) else []:
-            spans.append(doc[start:end])
-            spans[-1].label_ = doc.vocab.strings[match_id]
+        if len(doc):
+            # token boundaries once per Doc; Doc.char_span per match is far slower on long clauses
+            starts = [token.idx for token in doc]
+            ends = [token.idx + len(token) for token in doc]
+            text = doc.text  # a property that joins every token: read it once
+            for name, regex in self.regexes:
+                for match in regex.finditer(text):
+                    first = max(bisect_right(starts, match.start()) - 1, 0)
+                    last = min(bisect_left(ends, max(match.end(), match.start() + 1)), len(doc) - 1)
+                    spans.append(Span(doc, first, max(last, first) + 1, label=name))
+        if len(self.matcher):
+            for match_id, start, end in self.matcher(doc):
+                spans.append(Span(doc, start, end, label=match_id))
         doc.spans[CONCEPTS_KEY] = SpanGroup(doc, name=CONCEPTS_KEY, spans=spans)
         return doc
 

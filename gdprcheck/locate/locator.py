@@ -71,7 +71,7 @@ class Locator:
         per_clause: dict[int, list[tuple[str, int, int, frozenset[str]]]] = {}
         for language, indices in by_language.items():
             nlp = self.pipeline(language)
-            for index, doc in zip(indices, nlp.pipe((clauses[i].text for i in indices), batch_size=64)):
+            for index, doc in zip(indices, nlp.pipe((clauses[i].text for i in indices), batch_size=64), strict=True):
                 per_clause[index] = _sentences(doc, clauses[index].start)
         sentences: list[Sentence] = []
         for index in range(len(clauses)):
@@ -85,8 +85,14 @@ class Locator:
                 if not is_item:
                     lead_in = None
                 sentences.append(
-                    Sentence(text=text, start=start, end=end, clause_index=index, concepts=concepts,
-                             lead_in=lead_in if is_item else None)
+                    Sentence(
+                        text=text,
+                        start=start,
+                        end=end,
+                        clause_index=index,
+                        concepts=concepts,
+                        lead_in=lead_in if is_item else None,
+                    )
                 )
                 if text.rstrip().endswith(":"):
                     lead_in = len(sentences) - 1
@@ -106,6 +112,7 @@ def _sentences(doc, offset: int) -> list[tuple[str, int, int, frozenset[str]]]:
     two: after an abbreviation, after a bare list marker, or inside a line with no end punctuation
     (a parser may start a sentence at any capitalised company name)."""
     spans: list[list[int]] = []
+    text_of_doc = doc.text  # a property that joins every token: read it once
     for sent in doc.sents:
         text = sent.text.strip()
         if not text:
@@ -113,8 +120,8 @@ def _sentences(doc, offset: int) -> list[tuple[str, int, int, frozenset[str]]]:
         start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
         end = start + len(text)
         if spans:
-            previous = doc.text[spans[-1][0] : spans[-1][1]]
-            same_line = "\n" not in doc.text[spans[-1][1] : start]
+            previous = text_of_doc[spans[-1][0] : spans[-1][1]]
+            same_line = "\n" not in text_of_doc[spans[-1][1] : start]
             unfinished = not previous.rstrip("»\"”’')]").endswith((".", "!", "?", ";", ":", "…"))
             if _MARKER_ONLY.match(previous) or (
                 same_line and (unfinished or _ABBREVIATION_END.search(previous) or text[0].islower())
@@ -126,5 +133,5 @@ def _sentences(doc, offset: int) -> list[tuple[str, int, int, frozenset[str]]]:
     out = []
     for start, end in spans:
         concepts = frozenset(label for position, label in concept_starts if start <= position < end)
-        out.append((doc.text[start:end], offset + start, offset + end, concepts))
+        out.append((text_of_doc[start:end], offset + start, offset + end, concepts))
     return out
