@@ -13,8 +13,22 @@ _TERMINAL = (".", ";", ":", "!", "?")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER_IN_SENTENCE = re.compile(r"^\d+(?:\.\d+)*\.?,?\s+(?:[a-zà-ÿ]|\d)")
 # first halves of hyphenated compound numbers (French, English) longer than the 4-letter prefix rule covers
-_NUMBER_TENS = {"vingt", "trente", "quarante", "cinquante", "soixante", "quatre", "twenty", "thirty", "forty",
-                "fifty", "sixty", "seventy", "eighty", "ninety"}
+_NUMBER_TENS = {
+    "vingt",
+    "trente",
+    "quarante",
+    "cinquante",
+    "soixante",
+    "quatre",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,13 @@ def _clean_chars(source: str) -> tuple[list[str], list[int]]:
             char = " "
         if char != "\n" and unicodedata.category(char) == "Cc":
             continue
+        if unicodedata.combining(char) and chars:
+            # a decomposed accent ("e" + U+0301, as some PDF producers write it): compose it with its letter,
+            # or "données" never matches; the composed letter keeps the offset of the base letter
+            composed = unicodedata.normalize("NFC", chars[-1] + char)
+            if len(composed) == 1:
+                chars[-1] = composed
+                continue
         for out in unicodedata.normalize("NFKC", char) if ord(char) > 127 else char:
             chars.append(out)
             offsets.append(index)
@@ -54,7 +75,7 @@ def _clean_chars(source: str) -> tuple[list[str], list[int]]:
 
 def _lines(chars: list[str], offsets: list[int]) -> list[tuple[str, list[int]]]:
     lines, current, current_offsets = [], [], []
-    for char, offset in zip(chars, offsets):
+    for char, offset in zip(chars, offsets, strict=True):
         if char == "\n":
             lines.append(("".join(current), current_offsets))
             current, current_offsets = [], []
@@ -96,7 +117,8 @@ def normalise(source: str) -> NormalisedText:
     separator_offset = 0
     for raw, raw_offsets in lines:
         # collapse inner runs of spaces, strip both ends
-        kept = [(c, o) for i, (c, o) in enumerate(zip(raw, raw_offsets)) if not (c == " " and i > 0 and raw[i - 1] == " ")]
+        pairs = enumerate(zip(raw, raw_offsets, strict=True))
+        kept = [(c, o) for i, (c, o) in pairs if not (c == " " and i > 0 and raw[i - 1] == " ")]
         while kept and kept[0][0] == " ":
             kept.pop(0)
         while kept and kept[-1][0] == " ":
@@ -119,7 +141,9 @@ def normalise(source: str) -> NormalisedText:
             first_word = _WORD.match(line)
             if previous.endswith("-") and len(previous) > 1 and previous[-2].isalpha() and line[0].islower():
                 # a word split at a line (or page) end
-                if not _keeps_hyphen(words_before[-1] if words_before else "", first_word.group(0) if first_word else "", vocabulary):
+                if not _keeps_hyphen(
+                    words_before[-1] if words_before else "", first_word.group(0) if first_word else "", vocabulary
+                ):
                     out.pop()
                     out_offsets.pop()
                 separator = ""

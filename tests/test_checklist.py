@@ -14,15 +14,32 @@ from gdprcheck.checklist import DEFAULT_CHECKLIST, ChecklistError, load_checklis
 from gdprcheck.cli import main
 
 CATALOGUE_ITEMS = [
-    "roles", "processing.description", "instructions.documented", "instructions.legal-requirement",
-    "instructions.infringement-alert", "confidentiality", "security.measures", "subprocessing.authorisation",
-    "subprocessing.change-notice", "subprocessing.flow-down", "subprocessing.liability",
-    "assistance.data-subject-rights", "assistance.compliance", "breach.notification", "breach.content",
-    "deletion.return", "audit.rights", "location.eu", "transfers.safeguards",
+    "roles",
+    "processing.description",
+    "instructions.documented",
+    "instructions.legal-requirement",
+    "instructions.infringement-alert",
+    "confidentiality",
+    "security.measures",
+    "subprocessing.authorisation",
+    "subprocessing.change-notice",
+    "subprocessing.flow-down",
+    "subprocessing.liability",
+    "assistance.data-subject-rights",
+    "assistance.compliance",
+    "breach.notification",
+    "breach.content",
+    "deletion.return",
+    "audit.rights",
+    "location.eu",
+    "transfers.safeguards",
 ]
 CATALOGUE_FLAGS = [
-    "redflag.return-conditional-on-payment", "redflag.default-destruction", "redflag.audit-costs-on-controller",
-    "redflag.security-disclaimer", "redflag.unnamed-third-country-hosting",
+    "redflag.return-conditional-on-payment",
+    "redflag.default-destruction",
+    "redflag.audit-costs-on-controller",
+    "redflag.security-disclaimer",
+    "redflag.unnamed-third-country-hosting",
 ]
 
 
@@ -104,8 +121,12 @@ def test_a_dpo_adds_an_item_with_yaml_only_and_finds_it_in_the_report(tmp_path):
 
     path = _copy_checklist(tmp_path)
     language_file = path.parent / "languages" / "fr.yaml"
-    _edit(language_file, lambda d: d["concepts"].update(
-        dpo_contact=["délégué à la protection des données", "responsable de la protection des données", "DPO"]))
+    _edit(
+        language_file,
+        lambda d: d["concepts"].update(
+            dpo_contact=["délégué à la protection des données", "responsable de la protection des données", "DPO"]
+        ),
+    )
     new_item = {
         "id": "dpo.contact",
         "title": "Processor's data-protection officer named",

@@ -16,7 +16,10 @@ def figures(seed_batch, seed_labels):
 def test_every_seed_is_audited_in_french(seed_batch):
     assert not seed_batch.errors
     assert sorted(a.document for a in seed_batch.audits) == [
-        "000_cf920cd19cec65ae.txt", "002_3148ba8c1081bd17.txt", "003_af13cc07b1670a4f.txt"]
+        "000_cf920cd19cec65ae.txt",
+        "002_3148ba8c1081bd17.txt",
+        "003_af13cc07b1670a4f.txt",
+    ]
     assert {a.language for a in seed_batch.audits} == {"fr"}
 
 
