@@ -4,6 +4,7 @@ the sentence that carries it is the evidence. Every result says which rule decid
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from gdprcheck.checklist import Checklist, Item, Outcome, ValueRule
@@ -12,6 +13,8 @@ from gdprcheck.numbering import CITABLE_LIST_MARKER
 from gdprcheck.values import Duration, ValueReader, parse_duration_spec, reader_for
 
 _MAX_QUOTE_CHARS = 700
+# a blank left in a template: "[SPECIFY TIME PERIOD]", "[ZEITRAUM ANGEBEN]", "____", "…"
+_TEMPLATE_BLANK = re.compile(r"\[[^\]\n]{2,60}\]|_{3,}|\.{3,}|…")
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,14 @@ def _extract_value(item: Item, sentence: Sentence, view: _DocumentView, reader: 
         return ""
     texts = [sentence.text + " " + view.lead_in_text(sentence)]
     if item.value_scope == "clause":
-        texts += [view.sentences[i].text for i in view.clause_sentences[sentence.clause_index] if view.sentences[i] != sentence]
+        # other sentences of the clause, but only those on the item's subject: a deadline for
+        # something else in the same clause is not the item's value
+        subject = frozenset().union(*(set(o.all) | set(o.any) for o in item.outcomes))
+        texts += [
+            view.sentences[i].text
+            for i in view.clause_sentences[sentence.clause_index]
+            if view.sentences[i] != sentence and view.sentence_concepts[i] & subject
+        ]
     if item.value == "countries":
         for text in texts:
             places = reader.places(text)
@@ -156,7 +166,9 @@ def _extract_value(item: Item, sentence: Sentence, view: _DocumentView, reader: 
             keywords = reader.keywords(text)
             if keywords:
                 return min(keywords, key=lambda k: ("immediate", "undue_delay", "unspecified").index(k.text)).text
-    return "unspecified" if item.value == "breach_timing" else ""
+    if item.value == "breach_timing" or any(_TEMPLATE_BLANK.search(text) for text in texts[:1]):
+        return "unspecified"  # no timing stated, or a template's blank left unfilled
+    return ""
 
 
 def _value_passes(value: str, rule: ValueRule) -> bool:

@@ -101,7 +101,7 @@ class Locator:
 
 # A sentence that ends on one of these did not end: "Interxion Belgium S.A. situé à Zaventem".
 _ABBREVIATION_END = re.compile(
-    r"(?:\b(?:[A-Z]\.){1,4}|\b(?:n°|nr|no|art|artt|al|cf|etc|e\.g|i\.e|p\.ex|z\.B|d\.h|u\.a|bzw|ca|vgl|Abs|Inc|Ltd|Co|St|resp|incl|o\.a|m\.b\.t|t\.a\.v|zgl|sq)\.)$",
+    r"(?:\b(?:[A-Z]\.){1,4}|\b(?:n°|nr|no|art|artt|al|cf|etc|e\.g|i\.e|p\.ex|z\.B|d\.h|u\.a|bzw|ca|vgl|Abs|ff|Ziff|Buchst|Unterabs|Abschn|Inc|Ltd|Co|St|resp|incl|o\.a|m\.b\.t|t\.a\.v|zgl|sq)\.)$",
     re.IGNORECASE,
 )
 _MARKER_ONLY = re.compile(r"^\s*(?:\(?(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\)|[•●▪◦·\-–—*]|\d{1,2}(?:\.\d{1,2})*\.?|\(?[a-z]\.?)\s*$")
