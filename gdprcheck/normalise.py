@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from gdprcheck.numbering import LIST_ITEM, is_heading, starts_structure
+from gdprcheck.numbering import ARTICLE_HEADING, LIST_ITEM, is_heading, starts_structure
 
 _TERMINAL = (".", ";", ":", "!", "?")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -147,6 +147,10 @@ def normalise(source: str) -> NormalisedText:
                     out.pop()
                     out_offsets.pop()
                 separator = ""
+            elif lowercase_continues and not ARTICLE_HEADING.match(previous):
+                # "1. Suppression des données : toutes les données\nhébergées sur ..." looks like a
+                # numbered title until its next line goes on in lower case
+                separator = " "
             elif is_heading(previous) or (starts_structure(line) and not continues):
                 separator = "\n\n" if blank_seen else "\n"
             elif continues or (not blank_seen and not previous.endswith(_TERMINAL)):

@@ -1,10 +1,72 @@
-"""PDF contracts through PDFium (pypdfium2): text layer only; a scan without one is an error."""
+"""PDF contracts through PDFium (pypdfium2): text layer only; a scan without one is an error.
+
+Running headers, footers and page numbers are removed: left in, they land in the middle of the
+sentence that runs over the page break and cut a clause in two.
+"""
 
 from __future__ import annotations
+
+import re
+from collections import Counter
 
 import pypdfium2 as pdfium
 
 from gdprcheck.read import ReadError
+
+_EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be header or footer
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:-\s*)?(?:page|p\.|pag\.|pagina|seite|blz\.)?\s*\d{1,4}\s*(?:(?:/|of|sur|de|von|van|z)\s*\d{1,4})?(?:\s*-)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _page_texts(pdf: pdfium.PdfDocument) -> list[str]:
+    pages = []
+    for index in range(len(pdf)):
+        page = pdf[index]
+        textpage = page.get_textpage()
+        text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+        # PDFium reports a hyphen that ends a line as U+FFFE and drops the line break after it, so
+        # "sous-traitant" split over two lines came out as "sous\ufffetraitant". Restore the hyphen and the
+        # break: normalisation decides whether the hyphen belongs to the word ("informa-tion" is rejoined).
+        pages.append(text.replace("\ufffe", "-\n"))
+        textpage.close()
+        page.close()
+    return pages
+
+
+_NUMBERED_PAGE = re.compile(r"(?:page|seite|pagina|blz\.|p\.)\s*\d|\d+\s*(?:/|of|sur|von|van)\s*\d+", re.IGNORECASE)
+
+
+def _shape(line: str) -> str:
+    """The line as compared across pages. Only a line that numbers pages ('Conditions générales -
+    page 3/12') has its digits made generic: 'ARTICLE 5' atop one page and 'ARTICLE 9' atop
+    another are headings, not a running header."""
+    shape = " ".join(line.lower().split())
+    return re.sub(r"\d+", "#", shape) if _NUMBERED_PAGE.search(shape) else shape
+
+
+def _edges(lines: list[str]) -> list[int]:
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    return sorted(set(content[:_EDGE_LINES] + content[-_EDGE_LINES:]))
+
+
+def strip_page_furniture(pages: list[str]) -> tuple[list[str], int]:
+    """Remove lines repeated at the top or bottom of most pages, and bare page numbers there.
+    Returns the pages and the number of lines removed."""
+    split = [page.split("\n") for page in pages]
+    repeated: Counter[str] = Counter()
+    for lines in split:
+        repeated.update({_shape(lines[i]) for i in _edges(lines)})
+    threshold = max(2, (len(pages) + 1) // 2)
+    furniture = {shape for shape, count in repeated.items() if count >= threshold and len(pages) >= 2 and shape.strip()}
+    removed = 0
+    cleaned = []
+    for lines in split:
+        drop = {i for i in _edges(lines) if _shape(lines[i]) in furniture or _PAGE_NUMBER.match(lines[i])}
+        removed += len(drop)
+        cleaned.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
+    return cleaned, removed
 
 
 def read_pdf(data: bytes) -> tuple[str, list[str]]:
@@ -16,20 +78,17 @@ def read_pdf(data: bytes) -> tuple[str, list[str]]:
             raise ReadError("password-protected PDF") from None
         raise ReadError(f"corrupt or unreadable PDF ({exc})") from None
     try:
-        pages = []
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-            # PDFium reports a hyphen that ends a line as U+FFFE and drops the line break after it, so
-            # "sous-traitant" split over two lines came out as "sous\ufffetraitant". Restore the hyphen and the
-            # break: normalisation decides whether the hyphen belongs to the word ("informa-tion" is rejoined).
-            pages.append(text.replace("\ufffe", "-\n"))
-            textpage.close()
-            page.close()
+        pages = _page_texts(pdf)
     finally:
         pdf.close()
-    text = "\n\n".join(pages)
-    if len(text.split()) < 20:
+    if len("".join(pages).split()) < 20:
         raise ReadError(f"no text layer in {len(pages)} page(s): scanned PDF, OCR needed")
-    return text, [f"{len(pages)} page(s)"]
+    pages, removed = strip_page_furniture(pages)
+    notes = [f"{len(pages)} page(s)"]
+    if removed:
+        notes.append(f"{removed} header, footer or page-number line(s) removed")
+    empty = [str(number) for number, page in enumerate(pages, start=1) if not page.strip()]
+    if empty and len(empty) < len(pages):
+        notes.append(f"no text on page(s) {', '.join(empty)} (scanned pages are not read)")
+    # pages are joined by a line break only: a sentence that runs over the page break is rejoined
+    return "\n".join(pages), notes
