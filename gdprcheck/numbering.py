@@ -11,7 +11,8 @@ import re
 # Without that guard a sentence wrapped before its full stop became a heading and its body was lost.
 ARTICLE_HEADING = re.compile(
     r"^\s*(?:#+\s*)?(?:\*\*)?(?P<label>ARTICLE|Article|ARTIKEL|Artikel|Art\.|CLAUSE|Clause|Klausel|KLAUSEL|Section|SECTION"
-    r"|§|Annexe?|ANNEXE?|Anhang|ANHANG|Bijlage|BIJLAGE|Appendix|APPENDIX|Appendice|Aanhangsel|Anlage|Schedule|SCHEDULE)"
+    r"|§|Annexe?|ANNEXE?|Anhang|ANHANG|Bijlage|BIJLAGE|Appendix|APPENDIX|Appendice|Aanhangsel|Anlage|Schedule|SCHEDULE"
+    r"|Bepaling|BEPALING|Clausule|CLAUSULE)"
     r"\s*(?P<num>\d+(?:\.\d+)*|[IVXLC]+|[A-Z])(?:er|e)?\b\.?"
     r"(?![^\S\n]*(?:[a-zß-öø-ÿ]|,))"
     r"(?P<title>[^\n]{0,120})$",

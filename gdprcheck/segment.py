@@ -40,7 +40,8 @@ def _label(line: str) -> str:
 def _title_only_number(line: str) -> str | None:
     """The number of a short numbered title line ("2. Traitement des données", "1.1. CONDITIONS")."""
     stripped = line.strip()
-    if len(stripped) > _MAX_HEADING_CHARS or stripped.endswith((".", ";", ",")):
+    # a line ending in ":" leads into what follows ("4.1 Soorten persoonsgegevens:"): no title
+    if len(stripped) > _MAX_HEADING_CHARS or stripped.endswith((".", ";", ",", ":")):
         return None
     numbered = NUMBERED_TITLE.match(line)
     if numbered:
@@ -79,14 +80,14 @@ def _classify(lines: list[str], index: int, inside_article: bool) -> _Heading | 
     part_number = _title_only_number(line)
     if part_number and _opens_part(lines, index):
         return _Heading(part_number.count(".") / 10, _label(line), True)  # a part whose articles follow
-    if short and NUMBERED_TITLE.match(line) and not stripped.endswith("."):
+    if short and NUMBERED_TITLE.match(line) and not stripped.endswith((".", ":")):
         return _Heading(2 if inside_article else 1, _label(line), True)
-    if short and LETTER_TITLE.match(line) and not stripped.endswith("."):
+    if short and LETTER_TITLE.match(line) and not stripped.endswith((".", ":")):
         return _Heading(2 if inside_article else 1, _label(line), True)
     sub = SUBCLAUSE_NUMBER.match(line)
     if sub and _SUBCLAUSE_OPENS_TEXT.match(line):
         depth = sub.group("num").count(".")
-        title_only = short and len(stripped.split()) <= 8 and not stripped.endswith(".")
+        title_only = short and len(stripped.split()) <= 8 and not stripped.endswith((".", ":"))
         return _Heading(1 + depth, sub.group("num"), title_only)
     return None
 

@@ -123,7 +123,9 @@ class ValueReader:
 def _digits(text: str, language: str) -> str:
     """Numbers in words to digits; text2num keeps the text otherwise unchanged."""
     try:
-        return alpha2digit(text, language)
+        # threshold 0: "twee weken", "deux jours" and "un mois" are converted too; only a number
+        # followed by a unit is read afterwards, so converting articles ("un délai") does no harm
+        return alpha2digit(text, language, threshold=0)
     except Exception:  # text2num has no model for this language: digits only
         return text
 
