@@ -96,6 +96,9 @@ class Item(_Strict):
     value_scope: Literal["sentence", "clause"] = "sentence"
     outcomes: list[Outcome] = Field(min_length=1)
     missing_rationale: str = ""
+    # evidence in the body is preferred to an annex (templates, descriptions), unless the item is
+    # one that annexes are meant to hold, such as the description of the processing
+    annex_evidence: Literal["avoid", "equal"] = "avoid"
 
     @field_validator("id")
     @classmethod

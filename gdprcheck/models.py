@@ -40,6 +40,7 @@ class Clause(BaseModel):
     start: int
     end: int
     language: str = ""
+    in_annex: bool = False  # under an "Annex"/"Anhang"/"Bijlage" heading
 
 
 class Sentence(BaseModel):

@@ -33,6 +33,10 @@ CITABLE_LIST_MARKER = re.compile(r"^\s*(\((?:[ivxlc]{1,6}|[a-z]|\d{1,2})\)|(?:[i
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$|\s\|\s")
 
 
+# Headings that open an annex: descriptions and templates that the body's obligations point to
+ANNEX_LABEL = re.compile(r"^(?:Annexe?|ANNEXE?|Anhang|ANHANG|Anlage|ANLAGE|Bijlage|BIJLAGE|Aanhangsel|AANHANGSEL|Appendix|APPENDIX|Appendice|APPENDICE|Schedule|SCHEDULE)$")
+
+
 def starts_structure(line: str) -> bool:
     """True when a line opens a heading, numbered clause, list item or table row."""
     return bool(

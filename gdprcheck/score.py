@@ -42,8 +42,17 @@ class Scorer:
     def _score_item(self, item: Item, view: _DocumentView, located: LocatedDocument) -> ItemResult:
         name = located.document.source.name
         topic = self._topic(item)
-        for outcome in item.outcomes:
-            for candidate in view.candidates(outcome, topic):
+        for group in _same_status_groups(item.outcomes):
+            # outcomes of one status are alternative routes to it: their candidates compete on rank
+            # (a body clause reached by the second rule beats an annex reached by the first)
+            annex_matters = item.annex_evidence == "avoid"
+            pooled = sorted(
+                ((rank[:1] + (rank[1] and annex_matters, position) + rank[2:], candidate, outcome)
+                 for position, outcome in enumerate(group)
+                 for rank, candidate in view.candidates(outcome, topic)),
+                key=lambda entry: entry[0],
+            )
+            for _, candidate, outcome in pooled:
                 clause = located.clauses[candidate.sentence.clause_index]
                 reader = self._readers.get(clause.language) or self._readers[located.language]
                 value = _extract_value(item, candidate.sentence, view, reader)
@@ -93,14 +102,16 @@ class _DocumentView:
         }
         self.document_concepts = frozenset().union(*self.sentence_concepts) if self.sentence_concepts else frozenset()
         self.in_context = {clause: bool(concepts & context) or not context for clause, concepts in self.clause_concepts.items()}
+        self.in_annex = [clause.in_annex for clause in located.clauses]
 
     def lead_in_text(self, sentence: Sentence) -> str:
         return self.sentences[sentence.lead_in].text if sentence.lead_in is not None else ""
 
-    def candidates(self, outcome: Outcome, topic: frozenset[str] = frozenset()) -> list[_Candidate]:
-        """Sentences that can carry the outcome: those in clauses about personal data first, then
-        those in the clauses richest in the item's topic, then in document order. For wider scopes:
-        the sentence of each qualifying clause, or of the document, holding most of its concepts."""
+    def candidates(self, outcome: Outcome, topic: frozenset[str] = frozenset()) -> list[tuple[tuple, _Candidate]]:
+        """Sentences that can carry the outcome, each with its rank: clauses about personal data
+        first, then the body before annexes, then the clauses richest in the item's topic, then
+        document order. For wider scopes: the sentence of each qualifying clause, or of the
+        document, that holds most of the outcome's concepts."""
         if any(c in self.document_concepts for c in outcome.none_in_document):
             return []
         wanted = set(outcome.all) | set(outcome.any)
@@ -119,13 +130,22 @@ class _DocumentView:
                 union = frozenset().union(*(self.sentence_concepts[i] for i in indices))
                 best = max(indices, key=lambda i: (len(self.sentence_concepts[i] & wanted), -i))
                 chosen.append((best, union & wanted))
+        ranked = []
+        for index, matched in chosen:
+            clause = self.sentences[index].clause_index
+            rank = (not self.in_context[clause], self.in_annex[clause], -len(self.clause_concepts[clause] & topic), index)
+            ranked.append((rank, _Candidate(self.sentences[index], frozenset(matched))))
+        return ranked
 
-        def rank(pair: tuple[int, frozenset[str]]) -> tuple[bool, int, int]:
-            clause = self.sentences[pair[0]].clause_index
-            return (not self.in_context[clause], -len(self.clause_concepts[clause] & topic), pair[0])
 
-        chosen.sort(key=rank)
-        return [_Candidate(self.sentences[i], frozenset(matched)) for i, matched in chosen]
+def _same_status_groups(outcomes: list[Outcome]) -> list[list[Outcome]]:
+    groups: list[list[Outcome]] = []
+    for outcome in outcomes:
+        if groups and groups[-1][0].status == outcome.status:
+            groups[-1].append(outcome)
+        else:
+            groups.append([outcome])
+    return groups
 
 
 def _satisfies(concepts: frozenset[str], outcome: Outcome) -> bool:

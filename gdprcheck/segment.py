@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from gdprcheck.models import Clause
 from gdprcheck.numbering import (
+    ANNEX_LABEL,
     ARTICLE_HEADING,
     LETTER_TITLE,
     MARKDOWN_HEADING,
@@ -30,6 +31,7 @@ class _Heading:
     label: str
     title_only: bool  # the line is a title, its text is not part of the clause body
     article: bool = False  # an "ARTICLE n"-style heading (not a numbered title)
+    annex: bool = False  # an "Annex n"-style heading
 
 
 def _label(line: str) -> str:
@@ -73,8 +75,9 @@ def _classify(lines: list[str], index: int, inside_article: bool) -> _Heading | 
         return None
     short = len(stripped) <= _MAX_HEADING_CHARS and not stripped.endswith((";", ","))
     markdown = MARKDOWN_HEADING.match(line)
-    if short and ARTICLE_HEADING.match(line) and not stripped.endswith("."):
-        return _Heading(1, _label(line), True, article=True)
+    article = ARTICLE_HEADING.match(line)
+    if short and article and not stripped.endswith("."):
+        return _Heading(1, _label(line), True, article=True, annex=bool(ANNEX_LABEL.match(article.group("label"))))
     if markdown:
         return _Heading(min(len(markdown.group("hashes")), 3), _label(line), True)
     part_number = _title_only_number(line)
@@ -99,6 +102,7 @@ def segment(text: str) -> list[Clause]:
     stack: list[_Heading] = []
     body_start = 0
     current_ref = "Preamble"
+    in_annex = False
     offset = 0
     line_starts = []
     for line in lines:
@@ -110,7 +114,13 @@ def segment(text: str) -> list[Clause]:
         if body.strip():
             lead = len(body) - len(body.lstrip())
             clauses.append(
-                Clause(ref=current_ref, text=body.strip(), start=body_start + lead, end=body_start + lead + len(body.strip()))
+                Clause(
+                    ref=current_ref,
+                    text=body.strip(),
+                    start=body_start + lead,
+                    end=body_start + lead + len(body.strip()),
+                    in_annex=in_annex,
+                )
             )
 
     for index, line in enumerate(lines):
@@ -122,6 +132,7 @@ def segment(text: str) -> list[Clause]:
             stack.pop()
         stack.append(heading)
         current_ref = " › ".join(h.label for h in stack)
+        in_annex = any(h.annex for h in stack)
         body_start = line_starts[index] + (len(line) + 1 if heading.title_only else 0)
     close(len(text))
     return clauses
