@@ -65,7 +65,9 @@ class Outcome(_Strict):
     within the scope, and an optional condition on the value."""
 
     status: Literal["met", "partial", "flagged"]
-    scope: Literal["sentence", "clause", "document"] = "sentence"
+    # sentence; clause (a numbered sub-clause or paragraph block); article (an article with all its
+    # sub-clauses: "7.3 notice" and "7.4 objection" together); document
+    scope: Literal["sentence", "clause", "article", "document"] = "sentence"
     all: list[str] = Field(default_factory=list)
     any: list[str] = Field(default_factory=list)
     none: list[str] = Field(default_factory=list)

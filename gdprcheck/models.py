@@ -41,6 +41,7 @@ class Clause(BaseModel):
     end: int
     language: str = ""
     in_annex: bool = False  # under an "Annex"/"Anhang"/"Bijlage" heading
+    section: str = ""  # reference of the enclosing article: its sub-clauses share it
 
 
 class Sentence(BaseModel):

@@ -103,6 +103,9 @@ class _DocumentView:
         self.document_concepts = frozenset().union(*self.sentence_concepts) if self.sentence_concepts else frozenset()
         self.in_context = {clause: bool(concepts & context) or not context for clause, concepts in self.clause_concepts.items()}
         self.in_annex = [clause.in_annex for clause in located.clauses]
+        self.article_sentences: dict[str, list[int]] = {}
+        for index, sentence in enumerate(located.sentences):
+            self.article_sentences.setdefault(located.clauses[sentence.clause_index].section, []).append(index)
 
     def lead_in_text(self, sentence: Sentence) -> str:
         return self.sentences[sentence.lead_in].text if sentence.lead_in is not None else ""
@@ -123,6 +126,12 @@ class _DocumentView:
         else:
             if outcome.scope == "clause":
                 groups = [ix for clause, ix in self.clause_sentences.items() if _satisfies(self.clause_concepts[clause], outcome)]
+            elif outcome.scope == "article":
+                groups = [
+                    ix
+                    for ix in self.article_sentences.values()
+                    if _satisfies(frozenset().union(*(self.sentence_concepts[i] for i in ix)), outcome)
+                ]
             else:
                 groups = [list(range(len(self.sentences)))] if _satisfies(self.document_concepts, outcome) else []
             chosen = []

@@ -102,6 +102,7 @@ def segment(text: str) -> list[Clause]:
     stack: list[_Heading] = []
     body_start = 0
     current_ref = "Preamble"
+    current_section = "Preamble"
     in_annex = False
     offset = 0
     line_starts = []
@@ -120,6 +121,7 @@ def segment(text: str) -> list[Clause]:
                     start=body_start + lead,
                     end=body_start + lead + len(body.strip()),
                     in_annex=in_annex,
+                    section=current_section,
                 )
             )
 
@@ -133,6 +135,12 @@ def segment(text: str) -> list[Clause]:
         stack.append(heading)
         current_ref = " › ".join(h.label for h in stack)
         in_annex = any(h.annex for h in stack)
+        current_section = " › ".join(h.label for h in stack if h.level <= 1) or current_ref
         body_start = line_starts[index] + (len(line) + 1 if heading.title_only else 0)
     close(len(text))
+    if len(clauses) > 3 and len({c.section for c in clauses}) == 1:
+        # one heading over everything is the document's title, not an article: the next level
+        # down groups the sub-clauses
+        for clause in clauses:
+            clause.section = " › ".join(clause.ref.split(" › ")[:2])
     return clauses

@@ -258,7 +258,7 @@ def test_list_items_stay_inside_their_clause():
 
 def test_heading_without_body_yields_no_empty_clause():
     assert segment("ARTICLE 1\n\nARTICLE 2\n\nLe Client paie.") == [
-        Clause(ref="ARTICLE 2", text="Le Client paie.", start=22, end=37)
+        Clause(ref="ARTICLE 2", text="Le Client paie.", start=22, end=37, section="ARTICLE 2")
     ]
 
 
