@@ -136,7 +136,9 @@ def normalise(source: str) -> NormalisedText:
             # left open (a page break); after ";" or ":" it is an item of a list without markers
             if blank_seen and previous.endswith((";", ":", ".")):
                 lowercase_continues = False
-            continues = lowercase_continues or line[0] in ",)" or bool(_NUMBER_IN_SENTENCE.match(line))
+            # "article\n30.2. du Règlement" continues; "...contract:\n\n3. requiring ..." is a list item
+            cited_number = bool(_NUMBER_IN_SENTENCE.match(line)) and not blank_seen and not previous.endswith((":", ";", "."))
+            continues = lowercase_continues or line[0] in ",)" or cited_number
             words_before = _WORD.findall(previous)
             first_word = _WORD.match(line)
             if previous.endswith("-") and len(previous) > 1 and previous[-2].isalpha() and line[0].islower():

@@ -137,7 +137,11 @@ class _DocumentView:
             chosen = []
             for indices in groups:
                 union = frozenset().union(*(self.sentence_concepts[i] for i in indices))
-                best = max(indices, key=lambda i: (len(self.sentence_concepts[i] & wanted), -i))
+                # the sentence that says most by itself; concepts inherited from a lead-in break ties
+                best = max(
+                    indices,
+                    key=lambda i: (len(self.sentences[i].concepts & wanted), len(self.sentence_concepts[i] & wanted), -i),
+                )
                 chosen.append((best, union & wanted))
         ranked = []
         for index, matched in chosen:
