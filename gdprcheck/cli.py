@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--blank-pipelines", action="store_true", help="rules on spacy.blank only, even where a trained pipeline is installed"
     )
+    audit.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="OLD.xlsx",
+        help="carry the reviewer columns over from this earlier workbook (the one in --out is always read too)",
+    )
     audit.add_argument("--quiet", action="store_true", help="print only errors")
 
     evaluate = commands.add_parser(
@@ -55,7 +61,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Audit the labelled contracts and compare with the labels (CSV: document,item,status,value,evidence).",
     )
     evaluate.add_argument("folder", type=Path, help="folder holding the labelled contracts")
-    evaluate.add_argument("--labels", type=Path, required=True, help="labels CSV")
+    evaluate.add_argument(
+        "--labels",
+        type=Path,
+        required=True,
+        help="labels CSV, or a reviewed gdprcheck workbook (.xlsx): the reviewer's status overrides the tool's, "
+        "'agree' keeps it, 'not applicable' rows are left out",
+    )
     evaluate.add_argument("--checklist", type=Path, default=DEFAULT_CHECKLIST, help="checklist YAML")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument("--mistakes", action="store_true", help="also list every disagreement with the labels")
@@ -106,11 +118,17 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _audit(args: argparse.Namespace) -> int:
     from gdprcheck.audit import Auditor, contract_files
-    from gdprcheck.report import write_reports
+    from gdprcheck.report import ReviewError, check_baseline, write_reports
 
     checklist = _load(args.checklist)
     if checklist is None:
         return EXIT_USAGE
+    if args.baseline is not None:
+        try:
+            check_baseline(args.baseline)
+        except ReviewError as exc:
+            print(f"baseline error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     try:
         files, skipped = contract_files(args.folder, recursive=args.recursive)
     except FileNotFoundError as exc:
@@ -122,8 +140,19 @@ def _audit(args: argparse.Namespace) -> int:
     auditor = Auditor(checklist, prefer_trained=not args.blank_pipelines)
     batch = auditor.audit_files(files)
     batch.errors.extend(skipped)
+    options = {
+        "folder": str(args.folder),
+        "--checklist": str(args.checklist),
+        "--out": str(args.out),
+        "--recursive": "yes" if args.recursive else "no",
+        "--blank-pipelines": "yes" if args.blank_pipelines else "no",
+        "--baseline": str(args.baseline) if args.baseline else "none",
+    }
     try:
-        written = write_reports(batch, checklist, args.out, audited_files=files)
+        written = write_reports(batch, checklist, args.out, audited_files=files, baseline=args.baseline, options=options)
+    except ReviewError as exc:
+        print(f"baseline error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as exc:
         print(f"error: cannot write the report to {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_NOTHING_AUDITED

@@ -27,6 +27,9 @@ class LabelError(Exception):
 
 
 def read_labels(path: Path) -> pd.DataFrame:
+    """Labels from a CSV file, or from a gdprcheck workbook a reviewer has worked through (.xlsx)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_reviewed_workbook(path)
     try:
         labels = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
@@ -41,6 +44,46 @@ def read_labels(path: Path) -> pd.DataFrame:
         row = bad.index[0] + 2
         raise LabelError(f"{path}, line {row}: status '{bad.iloc[0]['status']}' is not met, partial, missing or flagged")
     return labels[LABEL_COLUMNS]
+
+
+def read_reviewed_workbook(path: Path) -> pd.DataFrame:
+    """A reviewed gap workbook as labels: the reviewer's status where there is one, else the tool's
+    status at the time of the review ("agree" keeps it); rows marked "not applicable" are left out.
+
+    The quote and value are kept as labels only where the status stands; on a red-flag row, any
+    status but "agree" means the flag should not have been raised, so the flag is not labelled."""
+    from gdprcheck.report.layout import REVIEWER_STATUSES
+    from gdprcheck.report.reviews import ReviewError, read_workbook
+
+    try:
+        rows, _ = read_workbook(path)
+    except ReviewError as exc:
+        raise LabelError(str(exc)) from None
+    labels: dict[tuple[str, str], dict[str, str]] = {}
+    for row in rows:
+        if not row.item or (row.document, row.item) in labels:
+            continue
+        choice = row.review.reviewer_status
+        if choice not in ("", *REVIEWER_STATUSES):
+            raise LabelError(
+                f"{row.where}: reviewer status '{row.review.status}' is not one of {', '.join(REVIEWER_STATUSES)}"
+            )
+        if row.status not in ("met", "partial", "missing", "flagged"):
+            raise LabelError(f"{row.where}: status '{row.status}' is not met, partial, missing or flagged")
+        if choice == "not applicable" or (row.item.startswith("redflag.") and choice not in ("", "agree")):
+            continue
+        status = row.status if choice in ("", "agree") else choice
+        stands = status == row.status
+        labels[(row.document, row.item)] = {
+            "document": row.document,
+            "item": row.item,
+            "status": status,
+            "value": row.value if stands else "",
+            "evidence": row.evidence if stands and status != "missing" else "",
+        }
+    if not labels:
+        raise LabelError(f"{path}: no finding rows to use as labels")
+    return pd.DataFrame(list(labels.values()), columns=LABEL_COLUMNS)
 
 
 def squeeze(quote: str) -> str:

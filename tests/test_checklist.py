@@ -141,9 +141,12 @@ def test_a_dpo_adds_an_item_with_yaml_only_and_finds_it_in_the_report(tmp_path):
     shutil.copy(Path(__file__).parent.parent / "seeds" / "002_3148ba8c1081bd17.txt", seeds)
     out = tmp_path / "reports"
     assert main(["audit", str(seeds), "--checklist", str(path), "--out", str(out), "--quiet"]) == 0
-    findings = load_workbook(out / "gdprcheck-report.xlsx")["Findings"]
-    rows = [[c.value for c in row] for row in findings.iter_rows(min_row=2)]
-    dpo = [r for r in rows if r[1] == "dpo.contact"]
+    book = load_workbook(out / "gdprcheck-report.xlsx")
+    assert "dpo.contact" in [c.value for c in book["Overview"][1]]
+    findings = book["002_3148ba8c1081bd17"]  # the contract's own sheet; its table starts on row 5
+    header = [c.value for c in findings[5]]
+    rows = [dict(zip(header, row, strict=False)) for row in findings.iter_rows(min_row=6, values_only=True)]
+    dpo = [r for r in rows if r["Item ID"] == "dpo.contact"]
     assert len(dpo) == 1
-    assert dpo[0][3] == "met"
-    assert "protection des données" in dpo[0][5]
+    assert dpo[0]["Status"] == "met"
+    assert "protection des données" in dpo[0]["Evidence"]

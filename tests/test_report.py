@@ -24,33 +24,50 @@ def _rows(sheet) -> list[list]:
     return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
-def test_workbook_sheets_and_summary(seed_report, checklist):
+def _contracts(book) -> list[list]:
+    """The Overview's contract rows: from row 2 to the first row without a contract."""
+    rows = []
+    for row in _rows(book["Overview"])[1:]:
+        if not row[0]:
+            break
+        rows.append(row)
+    return rows
+
+
+def _findings(book, document: str) -> list[dict]:
+    """A contract sheet's finding rows, by header (the table starts on row 5)."""
+    sheet = next(s for s in book.worksheets if s["A1"].value == "File" and s["B1"].value == document)
+    rows = _rows(sheet)
+    return [dict(zip(rows[4], row, strict=False)) for row in rows[5:] if row[0]]
+
+
+def test_workbook_sheets_and_overview(seed_report, checklist):
     book = load_workbook(seed_report / "gdprcheck-report.xlsx")
-    assert book.sheetnames == ["Summary", "Findings", "Errors", "Run info"]
-    summary = _rows(book["Summary"])
-    header = summary[0]
-    assert header[:7] == ["Document", "Language", "Score", "Met", "Partial", "Missing", "Red flags"]
-    assert header[7:] == [item.id for item in checklist.checklist_items]
-    assert [row[0] for row in summary[1:]] == sorted(p.name for p in SEEDS.glob("*.txt"))
-    for row in summary[1:]:
-        statuses = row[7:]
+    names = sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert book.sheetnames == ["Overview", *(n.removesuffix(".txt") for n in names), "Carried-over reviews", "Errors", "Run info"]
+    header = _rows(book["Overview"])[0]
+    assert header[:8] == ["Contract", "Language", "Score", "Met", "Partial", "Missing", "Red flags", "Reviewed"]
+    assert header[9:] == [item.id for item in checklist.checklist_items]
+    contracts = _contracts(book)
+    assert [row[0] for row in contracts] == names
+    for row in contracts:
+        statuses = row[9:]
         assert set(statuses) <= {"met", "partial", "missing"}
         assert row[3:6] == [statuses.count("met"), statuses.count("partial"), statuses.count("missing")]
         assert 0 <= row[2] <= 1
-    assert book["Summary"].freeze_panes == "B2"
+    assert book["Overview"].freeze_panes == "B2"
 
 
 def test_findings_cite_quote_and_clause(seed_report):
-    findings = _rows(load_workbook(seed_report / "gdprcheck-report.xlsx")["Findings"])
-    header = findings[0]
-    assert header[:9] == ["Document", "Item", "Title", "Status", "Value", "Evidence", "Clause", "Language", "Rationale"]
-    breach = [r for r in findings if r[0] == "002_3148ba8c1081bd17.txt" and r[1] == "breach.notification"][0]
-    assert breach[3] == "met" and breach[4] == "24 hours"
-    assert "vingt-quatre heures" in breach[5]
-    assert breach[6] == "2. Traitement des données à caractère personnel › ARTICLE 8"
-    assert breach[7] == "fr" and breach[8]
-    gaps = [r for r in findings[1:] if r[3] in ("partial", "missing")]
-    assert gaps and all(r[10] for r in gaps), "every gap carries a recommendation"
+    book = load_workbook(seed_report / "gdprcheck-report.xlsx")
+    findings = _findings(book, "002_3148ba8c1081bd17.txt")
+    breach = next(r for r in findings if r["Item ID"] == "breach.notification")
+    assert breach["Status"] == "met" and breach["Value"] == "24 hours"
+    assert "vingt-quatre heures" in breach["Evidence"]
+    assert breach["Clause"] == "2. Traitement des données à caractère personnel › ARTICLE 8"
+    assert breach["Rationale"] and breach["GDPR"]
+    gaps = [r for r in findings if r["Status"] in ("partial", "missing")]
+    assert gaps and all(r["Recommended wording / action"] for r in gaps), "every gap carries a recommendation"
 
 
 def test_results_csv_has_a_row_per_document_item_and_per_red_flag(seed_report, checklist, seed_batch):
@@ -81,7 +98,7 @@ def test_bad_files_get_an_error_row_and_the_batch_goes_on(tmp_path):
     assert "binary" in errors["binary.txt"]
     assert "PDF" in errors["broken.pdf"]
     assert errors["scan.png"].startswith("skipped")
-    assert [r[0] for r in _rows(book["Summary"])[1:]] == ["003_af13cc07b1670a4f.txt"]
+    assert [r[0] for r in _contracts(book)] == ["003_af13cc07b1670a4f.txt"]
 
 
 def test_exit_codes(tmp_path, capsys):
@@ -95,7 +112,9 @@ def test_exit_codes(tmp_path, capsys):
     assert main(["audit", str(SEEDS), "--checklist", str(tmp_path / "none.yaml"), "--out", str(tmp_path / "o")]) == 2
 
 
-@pytest.mark.parametrize("quote", ['=HYPERLINK("http://example.invalid","x")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "=1+1\x01\x02"])
+@pytest.mark.parametrize(
+    "quote", ['=HYPERLINK("http://example.invalid","x")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "=1+1\x01\x02"]
+)
 def test_contract_text_never_becomes_a_formula(tmp_path, seed_batch, checklist, quote):
     from gdprcheck.report import write_reports
 
@@ -103,8 +122,9 @@ def test_contract_text_never_becomes_a_formula(tmp_path, seed_batch, checklist, 
     result = batch.audits[0].results[0]
     result.evidence = result.evidence.model_copy(update={"quote": quote})
     write_reports(batch, checklist, tmp_path)
-    sheet = load_workbook(tmp_path / "gdprcheck-report.xlsx")["Findings"]
-    cell = sheet["F2"]
+    sheet = load_workbook(tmp_path / "gdprcheck-report.xlsx").worksheets[1]
+    assert sheet["A6"].value == result.item and sheet["E5"].value == "Evidence"
+    cell = sheet["E6"]
     assert cell.data_type == "s"
     assert cell.value == quote.replace("\x01", "").replace("\x02", "")
 
@@ -116,9 +136,11 @@ def test_a_rerun_keeps_the_previous_workbook_as_a_backup(tmp_path):
     shutil.copy(SEEDS / "003_af13cc07b1670a4f.txt", folder)
     assert main(["audit", str(folder), "--out", str(out), "--quiet"]) == 0
     book = load_workbook(out / "gdprcheck-report.xlsx")
-    book["Findings"]["L2"] = "reviewed: agree"
+    assert book.worksheets[1]["K5"].value == "Reviewer comment"
+    book.worksheets[1]["K6"] = "reviewed: agree"
     book.save(out / "gdprcheck-report.xlsx")
     assert main(["audit", str(folder), "--out", str(out), "--quiet"]) == 0
     backups = list(out.glob("gdprcheck-report.*.bak.xlsx"))
     assert len(backups) == 1
-    assert load_workbook(backups[0])["Findings"]["L2"].value == "reviewed: agree"
+    assert load_workbook(backups[0]).worksheets[1]["K6"].value == "reviewed: agree"
+    assert load_workbook(out / "gdprcheck-report.xlsx").worksheets[1]["K6"].value == "reviewed: agree", "carried over"

@@ -1,9 +1,16 @@
-"""Write the batch's reports: the Excel gap workbook and results.csv beside it."""
+"""Write the batch's reports: the Excel gap workbook and results.csv beside it.
+
+A re-run never costs the reviewer their work: the reviews in the previous workbook (and in a named
+baseline) are carried over to the new one, the previous workbook is kept as a timestamped backup,
+and every file is written to a temporary name first and renamed into place in one step.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
@@ -13,22 +20,76 @@ from gdprcheck.checklist import Checklist
 from gdprcheck.models import BatchResult
 from gdprcheck.report.csv import write_results_csv
 from gdprcheck.report.excel import write_workbook
+from gdprcheck.report.reviews import Review, ReviewError, place_reviews, read_reviews
+from gdprcheck.report.runinfo import RunInfo
 
 WORKBOOK_NAME = "gdprcheck-report.xlsx"
 CSV_NAME = "results.csv"
 
+log = logging.getLogger(__name__)
 
-def write_reports(batch: BatchResult, checklist: Checklist, out: Path, audited_files: list[Path] | None = None) -> list[Path]:
-    """Write both reports atomically; an existing workbook (perhaps annotated by a reviewer) is kept
-    as a timestamped backup, never overwritten."""
-    out.mkdir(parents=True, exist_ok=True)
+__all__ = ["CSV_NAME", "WORKBOOK_NAME", "ReviewError", "check_baseline", "write_reports", "write_workbook"]
+
+
+def check_baseline(path: Path) -> int:
+    """The number of reviews in a baseline workbook; ReviewError when it cannot be read."""
+    return len(read_reviews(path))
+
+
+def write_reports(
+    batch: BatchResult,
+    checklist: Checklist,
+    out: Path,
+    audited_files: list[Path] | None = None,
+    *,
+    baseline: Path | None = None,
+    options: dict[str, str] | None = None,
+) -> list[Path]:
+    """Write the workbook and results.csv into `out`; returns the files written, the backup last.
+
+    Raises ReviewError, before writing anything, when `baseline` cannot be read."""
     workbook = out / WORKBOOK_NAME
-    if workbook.exists():
-        shutil.copy2(workbook, _backup_path(workbook))
-    _atomic_write(workbook, lambda path: write_workbook(batch, checklist, path))
+    sources, reviews = _previous_reviews(workbook, baseline)
+    placement = place_reviews(reviews, batch)
+    if placement.carried:
+        log.warning(
+            "%d review(s) no longer match a finding of this run: they are in the '%s' sheet",
+            len(placement.carried),
+            "Carried-over reviews",
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    backup = _backup_path(workbook) if workbook.exists() else None
+    run = RunInfo(options=dict(options or {}), review_sources=sources, backup=backup, audited_files=list(audited_files or []))
+    if backup is not None:
+        _atomic_write(backup, lambda path: shutil.copy2(workbook, path))
+    _atomic_write(workbook, lambda path: write_workbook(batch, checklist, path, placement, run))
     csv_path = out / CSV_NAME
     _atomic_write(csv_path, lambda path: write_results_csv(batch, path))
-    return [workbook, csv_path]
+    return [workbook, csv_path] + ([backup] if backup else [])
+
+
+def _previous_reviews(workbook: Path, baseline: Path | None) -> tuple[list[Path], list[Review]]:
+    """Reviews from the baseline (which must be readable) and from the workbook about to be replaced."""
+    sources: list[Path] = []
+    reviews: list[Review] = []
+    if baseline is not None:
+        reviews += read_reviews(baseline)
+        sources.append(baseline)
+    if workbook.exists() and not (baseline is not None and _same_file(workbook, baseline)):
+        try:
+            reviews += read_reviews(workbook)
+            sources.append(workbook)
+        except ReviewError as exc:
+            # the workbook is still kept as a backup; say so rather than carry nothing in silence
+            log.warning("no reviews carried over from %s (%s); it is kept as a backup", workbook, exc)
+    return sources, reviews
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
 
 
 def _backup_path(workbook: Path) -> Path:
@@ -48,7 +109,10 @@ def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
     os.close(handle)
     try:
         write(Path(temporary))
+        # mkstemp makes the file private; give it the mode the file it replaces had
+        os.chmod(temporary, stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+

@@ -17,16 +17,18 @@ def result_rows(batch: BatchResult) -> list[dict[str, str]]:
         for result in audit.results:
             if result.is_red_flag and result.status.value != "flagged":
                 continue
-            rows.append({
-                "document": result.document,
-                "item": result.item,
-                "status": result.status.value,
-                "value": result.value,
-                "evidence": result.evidence.quote if result.evidence else "",
-                "clause": result.evidence.clause if result.evidence else "",
-                "language": result.language,
-                "rationale": result.rationale,
-            })
+            rows.append(
+                {
+                    "document": result.document,
+                    "item": result.item,
+                    "status": result.status.value,
+                    "value": result.value,
+                    "evidence": result.evidence.quote if result.evidence else "",
+                    "clause": result.evidence.clause if result.evidence else "",
+                    "language": result.language,
+                    "rationale": result.rationale,
+                }
+            )
     return rows
 
 
