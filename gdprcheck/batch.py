@@ -48,7 +48,8 @@ class ResultCache:
             return None
         # the same text may arrive under another name: the report must show this file's name
         name = path.name
-        return cached.model_copy(update={"document": name, "results": [r.model_copy(update={"document": name}) for r in cached.results]})
+        results = [result.model_copy(update={"document": name}) for result in cached.results]
+        return cached.model_copy(update={"document": name, "results": results})
 
     def put(self, key: str | None, audit: DocumentAudit) -> None:
         if key is None:

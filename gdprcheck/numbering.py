@@ -34,7 +34,10 @@ TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$|\s\|\s")
 
 
 # Headings that open an annex: descriptions and templates that the body's obligations point to
-ANNEX_LABEL = re.compile(r"^(?:Annexe?|ANNEXE?|Anhang|ANHANG|Anlage|ANLAGE|Bijlage|BIJLAGE|Aanhangsel|AANHANGSEL|Appendix|APPENDIX|Appendice|APPENDICE|Schedule|SCHEDULE)$")
+ANNEX_LABEL = re.compile(
+    r"^(?:Annexe?|ANNEXE?|Anhang|ANHANG|Anlage|ANLAGE|Bijlage|BIJLAGE|Aanhangsel|AANHANGSEL"
+    r"|Appendix|APPENDIX|Appendice|APPENDICE|Schedule|SCHEDULE)$"
+)
 
 
 def starts_structure(line: str) -> bool:
