@@ -193,6 +193,9 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
     else:
         print(result.table())
+        if len(result.by_language) > 1:
+            for figure in ("status_accuracy", "evidence_hit"):
+                print("\n" + result.language_table(figure))
         if args.mistakes:
             print("\n" + "\n".join(result.mistakes))
     return EXIT_OK

@@ -161,9 +161,26 @@ class Evaluation:
     by_language: dict[str, dict]
     overall: dict
     mistakes: list[str]
+    by_language_item: dict[str, dict[str, dict]] = field(default_factory=dict)  # language -> item -> figures
 
     def as_dict(self) -> dict:
-        return {"overall": self.overall, "by_language": self.by_language, "by_item": self.by_item, "mistakes": self.mistakes}
+        return {
+            "overall": self.overall,
+            "by_language": self.by_language,
+            "by_item": self.by_item,
+            "by_language_item": self.by_language_item,
+            "mistakes": self.mistakes,
+        }
+
+    def language_table(self, figure: str = "status_accuracy") -> str:
+        """Items x languages for one figure: where each language is weak."""
+        columns = {
+            language: {item: values[figure] for item, values in items.items()}
+            for language, items in self.by_language_item.items()
+        }
+        frame = pd.DataFrame(columns).astype(float)
+        frame.index.name = figure
+        return frame.sort_index().to_string(na_rep="-", float_format=lambda x: f"{x:.2f}")
 
     def table(self) -> str:
         rows = [{"scope": f"item {k}", **v} for k, v in self.by_item.items()]
@@ -186,6 +203,7 @@ def evaluate(batch: BatchResult, labels: pd.DataFrame) -> Evaluation:
 
     by_item: dict[str, _Tally] = {}
     by_language: dict[str, _Tally] = {}
+    by_language_item: dict[tuple[str, str], _Tally] = {}
     overall = _Tally()
     labelled_flags = set()
     for row in labels.itertuples(index=False):
@@ -229,14 +247,26 @@ def evaluate(batch: BatchResult, labels: pd.DataFrame) -> Evaluation:
                     tally.mistakes.append(
                         f"{row.document} {row.item}: value {guess.value if guess else ''!r}, labelled {row.value!r}"
                     )
-        for bucket in (by_item.setdefault(row.item, _Tally()), by_language.setdefault(language, _Tally()), overall):
+        buckets = (
+            by_item.setdefault(row.item, _Tally()),
+            by_language.setdefault(language, _Tally()),
+            by_language_item.setdefault((language, row.item), _Tally()),
+            overall,
+        )
+        for bucket in buckets:
             bucket.add(tally)
         overall.mistakes.extend(tally.mistakes)
 
     for (document, item), result in predicted.items():
         if result.is_red_flag and result.status.value == "flagged" and (document, item) not in labelled_flags:
             extra = _Tally(flag_fp=1)
-            for bucket in (by_item.setdefault(item, _Tally()), by_language.setdefault(languages[document], _Tally()), overall):
+            buckets = (
+                by_item.setdefault(item, _Tally()),
+                by_language.setdefault(languages[document], _Tally()),
+                by_language_item.setdefault((languages[document], item), _Tally()),
+                overall,
+            )
+            for bucket in buckets:
                 bucket.add(extra)
             overall.mistakes.append(f"{document} {item}: flagged, not labelled")
     mistakes = overall.mistakes + [f"{d}: labelled but not audited" for d in unaudited]
@@ -245,4 +275,12 @@ def evaluate(batch: BatchResult, labels: pd.DataFrame) -> Evaluation:
         by_language={k: v.figures() for k, v in sorted(by_language.items())},
         overall=overall.figures(),
         mistakes=mistakes,
+        by_language_item=_nest(by_language_item),
     )
+
+
+def _nest(tallies: dict[tuple[str, str], _Tally]) -> dict[str, dict[str, dict]]:
+    nested: dict[str, dict[str, dict]] = {}
+    for (language, item), tally in sorted(tallies.items()):
+        nested.setdefault(language, {})[item] = tally.figures()
+    return nested
