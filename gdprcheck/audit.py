@@ -12,7 +12,7 @@ from gdprcheck.language import assign_languages
 from gdprcheck.locate import Locator
 from gdprcheck.models import BatchResult, Document, DocumentAudit, FileError, LocatedDocument
 from gdprcheck.normalise import normalise
-from gdprcheck.read import SUPPORTED_SUFFIXES, ReadError, read_document
+from gdprcheck.read import SUPPORTED_SUFFIXES, ReadError, ReadLimits, read_document
 from gdprcheck.score import Scorer
 from gdprcheck.segment import segment
 
@@ -22,14 +22,15 @@ log = logging.getLogger(__name__)
 class Auditor:
     """Holds the checklist, the spaCy pipelines and the scorer, loaded once for a whole batch."""
 
-    def __init__(self, checklist: Checklist, prefer_trained: bool = True):
+    def __init__(self, checklist: Checklist, prefer_trained: bool = True, limits: ReadLimits | None = None):
         self.checklist = checklist
+        self.limits = limits or ReadLimits()
         self.locator = Locator(checklist, prefer_trained=prefer_trained)
         self.scorer = Scorer(checklist)
         self.languages = tuple(checklist.languages)
 
     def locate(self, path: Path) -> LocatedDocument:
-        return self.locate_document(read_document(path))
+        return self.locate_document(read_document(path, self.limits))
 
     def locate_document(self, document: Document) -> LocatedDocument:
         """Everything after reading: normalise, segment, detect languages, locate concepts."""
@@ -42,7 +43,7 @@ class Auditor:
         return LocatedDocument(document=document, text=normalised.text, language=language, clauses=clauses, sentences=sentences)
 
     def audit_file(self, path: Path) -> DocumentAudit:
-        return self.audit_document(read_document(path))
+        return self.audit_document(read_document(path, self.limits))
 
     def audit_document(self, document: Document) -> DocumentAudit:
         located = self.locate_document(document)

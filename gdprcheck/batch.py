@@ -13,11 +13,14 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import cache
 from pathlib import Path
 
 from gdprcheck import __version__
-from gdprcheck.checklist import Checklist, load_checklist
+from gdprcheck.checklist import Checklist
 from gdprcheck.models import BatchResult, DocumentAudit, FileError
+from gdprcheck.read import ReadLimits
 
 
 def default_cache_dir() -> Path:
@@ -26,18 +29,30 @@ def default_cache_dir() -> Path:
 
 
 class ResultCache:
-    """Per-document audit results on disk, one JSON file per key."""
+    """Per-document audit results on disk, one JSON file per key. The key covers everything that
+    decides a result: the file's bytes, the checklist and its language files, the tool version and
+    what finds the sentences (trained pipeline and its version, or blank; the locate revision)."""
 
-    def __init__(self, folder: Path, checklist: Checklist, prefer_trained: bool):
+    def __init__(self, folder: Path, checklist: Checklist, mode: str, limits: ReadLimits | None = None):
         self.folder = folder
-        self._salt = f"{__version__}|{checklist.sha256}|{'trained' if prefer_trained else 'blank'}"
+        self.limits = limits or ReadLimits()
+        self._salt = f"{__version__}|{code_fingerprint()}|{checklist.sha256}|{mode}|{self.limits.model_dump_json()}"
+        self._digests: dict[str, str] = {}  # key -> the file's SHA-256 when the key was made
 
     def key(self, path: Path) -> str | None:
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if path.stat().st_size > self.limits.max_file_bytes:
+                return None  # refused by the reader without being read: nothing to hash or cache
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            digest = digest.hexdigest()
         except OSError:
             return None  # unreadable: the audit itself reports why
-        return hashlib.sha256(f"{self._salt}|{digest}".encode()).hexdigest()
+        key = hashlib.sha256(f"{self._salt}|{digest}".encode()).hexdigest()
+        self._digests[key] = digest
+        return key
 
     def get(self, key: str | None, path: Path) -> DocumentAudit | None:
         if key is None:
@@ -52,8 +67,8 @@ class ResultCache:
         return cached.model_copy(update={"document": name, "results": results})
 
     def put(self, key: str | None, audit: DocumentAudit) -> None:
-        if key is None:
-            return
+        if key is None or audit.sha256 != self._digests.get(key):
+            return  # the file changed between hashing and reading: its result belongs to no key
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
@@ -69,15 +84,22 @@ class ResultCache:
 _worker_auditor = None
 
 
-def _start_worker(checklist_path: str, prefer_trained: bool) -> None:
+def _start_worker(checklist: Checklist, prefer_trained: bool, limits: ReadLimits | None) -> None:
     global _worker_auditor
     from gdprcheck.audit import Auditor
 
-    _worker_auditor = Auditor(load_checklist(checklist_path), prefer_trained=prefer_trained)
+    _worker_auditor = Auditor(checklist, prefer_trained=prefer_trained, limits=limits)
 
 
 def _audit_in_worker(path: Path) -> DocumentAudit | FileError:
-    batch = _worker_auditor.audit_files([path])
+    try:
+        return _audit_one(_worker_auditor, path)
+    except Exception as exc:  # never let one file take the worker, and the batch, down
+        return FileError(document=path.name, problem=f"internal error: {exc.__class__.__name__}: {exc}")
+
+
+def _audit_one(auditor, path: Path) -> DocumentAudit | FileError:
+    batch = auditor.audit_files([path])
     return batch.audits[0] if batch.audits else batch.errors[0]
 
 
@@ -92,9 +114,10 @@ def run_batch(
     cache_dir: Path | None = None,
     prefer_trained: bool = True,
     progress: bool = False,
+    limits: ReadLimits | None = None,
 ) -> BatchResult:
     """Audit `files` in order; results come back in the same order whatever the number of jobs."""
-    cache = ResultCache(cache_dir, checklist, prefer_trained) if cache_dir else None
+    cache = ResultCache(cache_dir, checklist, pipeline_mode(checklist, prefer_trained), limits) if cache_dir else None
     keys = {path: cache.key(path) for path in files} if cache else {}
     outcomes: dict[Path, DocumentAudit | FileError] = {}
     if cache:
@@ -105,12 +128,13 @@ def run_batch(
     todo = [path for path in files if path not in outcomes]
     bar = _progress(len(files), enabled=progress)
     bar.update(len(files) - len(todo))
-    for path, outcome in zip(todo, _audit(todo, checklist, jobs, prefer_trained), strict=True):
+    for path, outcome in zip(todo, _audit(todo, checklist, jobs, prefer_trained, limits), strict=True):
         outcomes[path] = outcome
         if cache and isinstance(outcome, DocumentAudit):
             cache.put(keys[path], outcome)
         bar.update(1)
     bar.close()
+    # only small records are kept: every Doc was dropped with the clause it was made for
     batch = BatchResult(checklist_path=checklist.source)
     for path in files:
         outcome = outcomes[path]
@@ -118,20 +142,53 @@ def run_batch(
     return batch
 
 
-def _audit(files: list[Path], checklist: Checklist, jobs: int, prefer_trained: bool) -> Iterator[DocumentAudit | FileError]:
+def _audit(
+    files: list[Path], checklist: Checklist, jobs: int, prefer_trained: bool, limits: ReadLimits | None
+) -> Iterator[DocumentAudit | FileError]:
+    """Outcomes in the order of `files`: in this process for one job (or one file), else in worker
+    processes that each load the pipelines once. A worker that dies turns the files it had not
+    finished into error rows."""
     if not files:
         return
     if jobs <= 1 or len(files) == 1:
         from gdprcheck.audit import Auditor
 
-        auditor = Auditor(checklist, prefer_trained=prefer_trained)
+        auditor = Auditor(checklist, prefer_trained=prefer_trained, limits=limits)
         for path in files:
-            batch = auditor.audit_files([path])
-            yield batch.audits[0] if batch.audits else batch.errors[0]
+            yield _audit_one(auditor, path)
         return
     workers = min(jobs, len(files))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(checklist.source, prefer_trained)) as pool:
-        yield from pool.map(_audit_in_worker, files, chunksize=max(1, min(8, len(files) // (workers * 4) or 1)))
+    chunksize = max(1, min(8, len(files) // (workers * 4)))
+    done = 0
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(checklist, prefer_trained, limits)
+    ) as pool:
+        try:
+            for outcome in pool.map(_audit_in_worker, files, chunksize=chunksize):
+                done += 1
+                yield outcome
+        except BrokenProcessPool as exc:
+            for path in files[done:]:
+                yield FileError(document=path.name, problem=f"internal error: a worker process stopped ({exc})")
+
+
+@cache
+def code_fingerprint() -> str:
+    """SHA-256 of the package's own source: a result computed by other code is never reused,
+    even between two commits that share a version number."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def pipeline_mode(checklist: Checklist, prefer_trained: bool) -> str:
+    """What finds the sentences, per language (part of the cache key); loads nothing."""
+    from gdprcheck.locate import Locator
+
+    return Locator(checklist, prefer_trained=prefer_trained).mode()
 
 
 class _NoBar:
@@ -151,6 +208,13 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
 
 
+def resolve_cache_dir(cache_dir: Path | None, enabled: bool = True) -> Path | None:
+    """--cache-dir, else the user's cache folder; None with --no-cache."""
+    if not enabled:
+        return None
+    return cache_dir if cache_dir is not None else default_cache_dir()
+
+
 def resolve_jobs(jobs: int | None) -> int:
     """--jobs 0 or absent: all cores the process may use."""
     if jobs and jobs > 0:
@@ -159,4 +223,3 @@ def resolve_jobs(jobs: int | None) -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
-

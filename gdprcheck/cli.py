@@ -1,7 +1,8 @@
 """Command line: parse, call, print, exit code. No audit logic lives here.
 
-Exit codes: 0 at least one contract audited (files that failed are listed in the report's Errors
-sheet and on stderr); 1 nothing could be audited; 2 usage, checklist or labels error (nothing written).
+Exit codes of `audit`: 0 every contract file audited; 1 some files could not be audited (they are
+listed on stderr and in the report's Errors sheet, and the report is still written); 2 a usage,
+checklist, limit or baseline error, or the report could not be written.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from gdprcheck import __version__
 DEFAULT_INPUT = Path("seeds")
 DEFAULT_OUTPUT = Path("reports")
 
-EXIT_OK, EXIT_NOTHING_AUDITED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="OLD.xlsx",
         help="carry the reviewer columns over from this earlier workbook (the one in --out is always read too)",
     )
-    audit.add_argument("--quiet", action="store_true", help="print only errors")
+    audit.add_argument("--quiet", action="store_true", help="print only errors (and no progress bar)")
+    _add_batch_options(audit)
 
     evaluate = commands.add_parser(
         "eval",
@@ -75,12 +77,76 @@ def _parser() -> argparse.ArgumentParser:
         "--documents", default="*", metavar="GLOB", help="only the labelled documents whose file name matches, e.g. 'nl_*'"
     )
     evaluate.add_argument("--blank-pipelines", action="store_true", help="rules on spacy.blank only")
+    evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_batch_options(evaluate)
 
     checklist = commands.add_parser("checklist", help="work with checklist files")
     checklist_commands = checklist.add_subparsers(dest="checklist_command", required=True, metavar="ACTION")
     validate = checklist_commands.add_parser("validate", help="check a checklist file and its language files")
     validate.add_argument("file", type=Path, help="checklist YAML")
     return parser
+
+
+def _add_batch_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores; 1 = in this process)"
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="audit every file again instead of reusing results cached on an earlier run"
+    )
+    parser.add_argument(
+        "--cache-dir", type=Path, metavar="DIR", help="where per-document results are cached (default: ~/.cache/gdprcheck)"
+    )
+    limits = parser.add_argument_group("limits per file (a file over a limit gets an error row)")
+    limits.add_argument("--max-file-mb", type=float, default=50, metavar="MB", help="largest file read (default: 50)")
+    limits.add_argument("--max-pdf-pages", type=int, default=1000, metavar="N", help="most PDF pages read (default: 1000)")
+    limits.add_argument(
+        "--max-docx-expanded-mb",
+        type=float,
+        default=200,
+        metavar="MB",
+        help="largest unzipped size of a .docx (default: 200; guards against zip bombs)",
+    )
+    limits.add_argument(
+        "--read-timeout",
+        type=float,
+        default=120,
+        metavar="SECONDS",
+        help="time to extract one file's text (default: 120; 0 = no limit)",
+    )
+
+
+def _limits(args: argparse.Namespace):
+    """The read limits from the command line, or None (and a message) when one is not valid."""
+    from pydantic import ValidationError
+
+    from gdprcheck.read import ReadLimits
+
+    try:
+        return ReadLimits(
+            max_file_mb=args.max_file_mb,
+            max_pdf_pages=args.max_pdf_pages,
+            max_docx_expanded_mb=args.max_docx_expanded_mb,
+            max_seconds=args.read_timeout or None,
+        )
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print(f"error: invalid limit ({problems})", file=sys.stderr)
+        return None
+
+
+def _run_batch(args: argparse.Namespace, checklist, files: list[Path], limits=None):
+    from gdprcheck.batch import resolve_cache_dir, resolve_jobs, run_batch
+
+    return run_batch(
+        files,
+        checklist,
+        jobs=resolve_jobs(args.jobs),
+        cache_dir=resolve_cache_dir(args.cache_dir, enabled=not args.no_cache),
+        prefer_trained=not args.blank_pipelines,
+        progress=not args.quiet,
+        limits=limits,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,7 +183,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from gdprcheck.audit import Auditor, contract_files
+    from gdprcheck.audit import contract_files
     from gdprcheck.report import ReviewError, check_baseline, write_reports
 
     checklist = _load(args.checklist)
@@ -137,8 +203,11 @@ def _audit(args: argparse.Namespace) -> int:
     if not files:
         print(f"error: {args.folder}: no contract files (.txt, .md, .pdf, .docx) found", file=sys.stderr)
         return EXIT_USAGE
-    auditor = Auditor(checklist, prefer_trained=not args.blank_pipelines)
-    batch = auditor.audit_files(files)
+    limits = _limits(args)
+    if limits is None:
+        return EXIT_USAGE
+    batch = _run_batch(args, checklist, files, limits)
+    failed = bool(batch.errors)  # files skipped as not being contracts are notes, not failures
     batch.errors.extend(skipped)
     options = {
         "folder": str(args.folder),
@@ -147,6 +216,10 @@ def _audit(args: argparse.Namespace) -> int:
         "--recursive": "yes" if args.recursive else "no",
         "--blank-pipelines": "yes" if args.blank_pipelines else "no",
         "--baseline": str(args.baseline) if args.baseline else "none",
+        "--jobs": str(args.jobs or "all cores"),
+        "--no-cache": "yes" if args.no_cache else "no",
+        "limits": f"{limits.max_file_mb:g} MB, {limits.max_pdf_pages} PDF pages, "
+        f"{limits.max_docx_expanded_mb:g} MB unzipped .docx, {limits.max_seconds or 'no'} s per file",
     }
     try:
         written = write_reports(batch, checklist, args.out, audited_files=files, baseline=args.baseline, options=options)
@@ -155,7 +228,7 @@ def _audit(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except OSError as exc:
         print(f"error: cannot write the report to {args.out}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_NOTHING_AUDITED
+        return EXIT_USAGE
     if not args.quiet:
         for audit in batch.audits:
             gaps = sum(r.status.is_gap for r in audit.items)
@@ -166,12 +239,11 @@ def _audit(args: argparse.Namespace) -> int:
     if not args.quiet:
         for path in written:
             print(f"wrote {path}")
-    # Files that failed are in the report's Errors sheet; the run fails only if nothing was audited.
-    return EXIT_OK if batch.audits else EXIT_NOTHING_AUDITED
+    return EXIT_SOME_FAILED if failed else EXIT_OK
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from gdprcheck.audit import Auditor, contract_files
+    from gdprcheck.audit import contract_files
     from gdprcheck.evaluate import LabelError, evaluate, read_labels
 
     checklist = _load(args.checklist)
@@ -185,7 +257,10 @@ def _evaluate(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     labels = labels[labels["document"].map(lambda name: fnmatch(name, args.documents))]
     labelled = set(labels["document"])
-    batch = Auditor(checklist, prefer_trained=not args.blank_pipelines).audit_files([f for f in files if f.name in labelled])
+    limits = _limits(args)
+    if limits is None:
+        return EXIT_USAGE
+    batch = _run_batch(args, checklist, [f for f in files if f.name in labelled], limits)
     result = evaluate(batch, labels)
     for error in batch.errors:
         print(f"{error.document}: {error.problem}", file=sys.stderr)

@@ -19,6 +19,14 @@ SEED_LABELS = DATA / "seeds.labels.csv"
 DEV = DATA / "dev"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_result_cache(tmp_path_factory):
+    """Audits run by the tests cache their results in a temporary folder, never the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def checklist() -> Checklist:
     return load_checklist(DEFAULT_CHECKLIST)

@@ -23,7 +23,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from gdprcheck.normalise import normalise
-from gdprcheck.read import SUPPORTED_SUFFIXES, ReadError, read_document
+from gdprcheck.read import SUPPORTED_SUFFIXES, ReadError, ReadLimits, read_document
 from gdprcheck.segment import segment
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -542,3 +542,274 @@ def test_docx_package_built_in_memory_is_the_same_as_on_disk(tmp_path):
     copy.write_bytes(buffer.getvalue())
     assert read_document(path).text == read_document(copy).text
     assert read_document(path).sha256 == read_document(copy).sha256
+
+
+# --- limits ----------------------------------------------------------------------------------------------------
+
+
+def test_a_500_mb_file_is_refused_from_its_size_without_being_read(tmp_path):
+    path = tmp_path / "enorme.pdf"
+    with path.open("wb") as handle:
+        handle.truncate(500 * 1024 * 1024)  # sparse: costs nothing on disk
+    started = time.monotonic()
+    message = read_error(path)
+    assert time.monotonic() - started < 1
+    assert message == "file is 500 MB, over the 50 MB size limit"
+
+
+def test_every_limit_can_be_changed(tmp_path):
+    text = tmp_path / "contrat.txt"
+    text.write_text(LATIN_TEXT, encoding="utf-8")
+    assert read_document(text, ReadLimits(max_file_mb=1)).text == LATIN_TEXT
+    with pytest.raises(ReadError, match=r"^file is 0\.0 MB, over the 0\.0001 MB size limit$"):
+        read_document(text, ReadLimits(max_file_mb=0.0001))
+
+    pdf = write_pdf(tmp_path / "trois.pdf", [ARTICLE_16, PART_2, ARTICLE_16])
+    assert read_document(pdf, ReadLimits(max_pdf_pages=3)).notes[0] == "3 page(s)"
+    with pytest.raises(ReadError, match=r"^PDF has 3 pages, over the 2-page limit$"):
+        read_document(pdf, ReadLimits(max_pdf_pages=2))
+
+    word = build_docx(tmp_path / "contrat.docx")
+    with pytest.raises(ReadError, match=r"^DOCX expands to more than 0\.01 MB: refused \(zip bomb\?\)$"):
+        read_document(word, ReadLimits(max_docx_expanded_mb=0.01))
+
+
+@pytest.mark.parametrize("maker", ["pdf", "docx"])
+def test_time_budget_stops_reading(tmp_path, maker):
+    path = write_pdf(tmp_path / "a.pdf", [ARTICLE_16]) if maker == "pdf" else build_docx(tmp_path / "a.docx")
+    message = assert_plain_message(pytest.raises(ReadError, read_document, path, ReadLimits(max_seconds=1e-9)).value)
+    assert message.startswith("reading took longer than the 1e-09 s limit (stopped at ")
+    assert read_document(path, ReadLimits(max_seconds=None)).text
+
+
+def test_limits_are_validated_and_documented():
+    from pydantic import ValidationError
+
+    defaults = ReadLimits()
+    assert (defaults.max_file_mb, defaults.max_pdf_pages, defaults.max_docx_expanded_mb, defaults.max_seconds) == (
+        50,
+        1000,
+        200,
+        120,
+    )
+    for name in ("max_file_mb", "max_pdf_pages", "max_docx_expanded_mb", "max_seconds"):
+        assert name in ReadLimits.__doc__
+        with pytest.raises(ValidationError):
+            ReadLimits(**{name: 0})
+
+
+def test_auditor_reads_with_its_limits(auditor, tmp_path):
+    from gdprcheck.audit import Auditor
+
+    assert auditor.limits == ReadLimits()
+    path = write_pdf(tmp_path / "deux.pdf", [ARTICLE_16, PART_2])
+    strict = Auditor(auditor.checklist, limits=ReadLimits(max_pdf_pages=1))
+    with pytest.raises(ReadError, match="over the 1-page limit"):
+        strict.audit_file(path)
+    batch = strict.audit_files([path])
+    assert [(e.document, e.problem) for e in batch.errors] == [("deux.pdf", "PDF has 2 pages, over the 1-page limit")]
+
+
+# --- PDF pages turned by /Rotate -------------------------------------------------------------------------------
+
+
+def test_pdf_page_turned_sideways_is_read_in_line_order(tmp_path):
+    # a landscape page turned in a viewer and saved: /Rotate 90, the text runs sideways on screen. PDFium ordered
+    # such lines by their position across the turned page and scrambled them.
+    lines = textwrap.wrap(" ".join(ARTICLE_16.split()), 120)
+    path = tmp_path / "tourne.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(842, 595))
+    pdf.setPageRotation(90)
+    text = pdf.beginText(40, 560)
+    text.setFont("Helvetica", 8)
+    for line in lines[:45]:
+        text.textLine(line)
+    pdf.drawText(text)
+    pdf.save()
+    assert read_document(path).text.split() == " ".join(lines[:45]).split()
+
+
+def test_pdf_landscape_page_turned_upright_is_read_in_line_order(tmp_path):
+    # the other way round: text drawn turned in a portrait media box, /Rotate 90 shows it upright
+    lines = textwrap.wrap(" ".join(ARTICLE_16.split()), 120)
+    path = tmp_path / "paysage.pdf"
+    width, _ = A4
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setPageRotation(90)
+    pdf.translate(width, 0)
+    pdf.rotate(90)
+    text = pdf.beginText(40, width - 40)
+    text.setFont("Helvetica", 8)
+    for line in lines[:45]:
+        text.textLine(line)
+    pdf.drawText(text)
+    pdf.save()
+    assert read_document(path).text.split() == " ".join(lines[:45]).split()
+
+
+# --- DOCX numbering, headers and footers -----------------------------------------------------------------------
+
+
+def _level(ilvl: int, fmt: str, text: str, suffix: str | None = None, style: str | None = None, legal: bool = False) -> str:
+    extra = (f'<w:pStyle w:val="{style}"/>' if style else "") + ("<w:isLgl/>" if legal else "")
+    extra += f'<w:suff w:val="{suffix}"/>' if suffix else ""
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{extra}'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>'
+    )
+
+
+def _add_list(document, abstract_id: int, levels: list[str], num_ids: dict[int, dict[int, int]]) -> None:
+    """An abstract list and its instances (numId -> start overrides by level), where Word puts them."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    numbering = document.part.numbering_part.element
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="multilevel"/>'
+        f"{''.join(levels)}</w:abstractNum>"
+    )
+    first = numbering.find(qn("w:num"))
+    first.addprevious(abstract) if first is not None else numbering.append(abstract)
+    for num_id, starts in num_ids.items():
+        overrides = "".join(
+            f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+            for level, start in starts.items()
+        )
+        numbering.append(
+            parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{overrides}</w:num>')
+        )
+
+
+def _numbered(document, text: str, num_id: int, ilvl: int):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph = document.add_paragraph(text)
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>')
+    )
+
+
+def _style_numbering(document, style: str, num_id: int, ilvl: int | None = None) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    level = f'<w:ilvl w:val="{ilvl}"/>' if ilvl is not None else ""
+    document.styles[style].element.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}>{level}<w:numId w:val="{num_id}"/></w:numPr>')
+    )
+
+
+def test_docx_numbers_drawn_by_word_are_in_the_text(tmp_path):
+    document = docx.Document()
+    # headings numbered through their styles, as Word's multilevel list "Article 1 / 1.1 / a) / (i) / bullet" does
+    _add_list(
+        document,
+        50,
+        [
+            _level(0, "decimal", "ARTICLE %1 –", suffix="space", style="Heading1"),
+            _level(1, "decimal", "%1.%2", style="Heading2"),
+            _level(2, "lowerLetter", "%3)"),
+            _level(3, "lowerRoman", "(%4)"),
+            _level(4, "bullet", "\uf0b7"),  # the Symbol font's bullet, a private-use character
+        ],
+        {50: {}},
+    )
+    _style_numbering(document, "Heading 1", 50)  # no level: the one bound to the style
+    _style_numbering(document, "Heading 2", 50, 1)
+    document.add_paragraph("Objet", style="Heading 1")
+    document.add_paragraph("Le présent accord régit le traitement des données à caractère personnel par le Prestataire.")
+    document.add_paragraph("Définitions", style="Heading 2")
+    _numbered(document, "le Client est le responsable du traitement ;", 50, 2)
+    _numbered(document, "le Prestataire est le sous-traitant :", 50, 2)
+    _numbered(document, "au sens du RGPD ;", 50, 3)
+    _numbered(document, "au sens de la loi nationale.", 50, 3)
+    _numbered(document, "une puce", 50, 4)
+    document.add_paragraph("Protection des données", style="Heading 1")
+    document.add_paragraph("Violation de données", style="Heading 2")
+    _numbered(document, "le Prestataire notifie toute violation au Client.", 50, 2)  # a) again: restarted under 2.1
+    # roman and letters, "legal" numbering (decimal at every level), and a second instance restarting at I
+    _add_list(
+        document,
+        60,
+        [_level(0, "upperRoman", "%1."), _level(1, "upperLetter", "%2."), _level(2, "decimal", "%1.%2.%3", legal=True)],
+        {60: {}, 61: {0: 1}},
+    )
+    _numbered(document, "Annexes", 60, 0)
+    _numbered(document, "Mesures techniques", 60, 1)
+    _numbered(document, "chiffrement des données", 60, 2)
+    _numbered(document, "Sous-traitants ultérieurs", 60, 0)
+    _numbered(document, "Liste recommencée", 61, 0)
+    # the styles of python-docx's own template, bound to its numbering definitions
+    document.add_paragraph("premier point numéroté", style="List Number")
+    document.add_paragraph("deuxième point numéroté", style="List Number")
+    document.add_paragraph("point à puce", style="List Bullet")
+    document.add_paragraph("Paragraphe sans numéro.")
+    document.save(str(tmp_path / "numerote.docx"))
+
+    text = read_document(tmp_path / "numerote.docx").text
+    assert text.split("\n") == [
+        "ARTICLE 1 – Objet",
+        "Le présent accord régit le traitement des données à caractère personnel par le Prestataire.",
+        "1.1\tDéfinitions",
+        "a)\tle Client est le responsable du traitement ;",
+        "b)\tle Prestataire est le sous-traitant :",
+        "(i)\tau sens du RGPD ;",
+        "(ii)\tau sens de la loi nationale.",
+        "•\tune puce",
+        "ARTICLE 2 – Protection des données",
+        "2.1\tViolation de données",
+        "a)\tle Prestataire notifie toute violation au Client.",
+        "I.\tAnnexes",
+        "A.\tMesures techniques",
+        "1.1.1\tchiffrement des données",
+        "II.\tSous-traitants ultérieurs",
+        "I.\tListe recommencée",
+        "1.\tpremier point numéroté",
+        "2.\tdeuxième point numéroté",
+        "•\tpoint à puce",
+        "Paragraphe sans numéro.",
+    ]
+    refs = [clause.ref for clause in segment(normalise(text).text)]
+    assert refs[:3] == ["ARTICLE 1 – Objet", "ARTICLE 1 – Objet › 1.1", "ARTICLE 2 – Protection des données › 2.1"]
+
+
+@pytest.mark.parametrize(
+    "number, fmt, shown",
+    [(1, "lowerLetter", "a"), (27, "lowerLetter", "aa"), (28, "upperLetter", "BB"), (4, "lowerRoman", "iv"),
+     (1994, "upperRoman", "MCMXCIV"), (7, "decimalZero", "07"), (3, "ordinalText", "3"), (5, "none", "")],
+)  # fmt: skip
+def test_word_number_formats(number, fmt, shown):
+    from gdprcheck.read.wordnumbering import format_number
+
+    assert format_number(number, fmt) == shown
+
+
+def test_docx_headers_and_footers_are_left_out_and_said_so(tmp_path):
+    path = tmp_path / "entete.docx"
+    document = docx.Document(str(build_docx(path)))
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Convention de traitement — version 3 — confidentiel"
+    section.footer.paragraphs[0].text = "Page"
+    document.save(str(path))
+    read = read_document(path)
+    assert "confidentiel" not in read.text
+    assert read.notes[-1] == "page headers and footers not audited (9 words)"  # "—" counts as a word
+
+
+def test_long_text_that_is_no_contract_is_not_audited(tmp_path):
+    # scored, it would come out "all missing" and make its vendor look like the worst of the batch
+    path = tmp_path / "recette.txt"
+    path.write_text("Pour la pâte, mélangez la farine, le sucre et les oeufs, puis laissez reposer une heure. " * 10)
+    assert read_error(path) == "no contract-like text (160 words, 0 of the usual contract or data-protection terms)"
+
+
+@pytest.mark.parametrize("folder", ["seeds", "tests/data/dev/docs"])
+def test_every_real_contract_passes_the_contract_check(folder):
+    from gdprcheck.read import contract_terms
+
+    paths = sorted((SEEDS.parent / folder).glob("*.txt"))
+    assert paths
+    for path in paths:
+        assert contract_terms(path.read_text(encoding="utf-8")) >= 5, path.name

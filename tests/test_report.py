@@ -91,7 +91,7 @@ def test_bad_files_get_an_error_row_and_the_batch_goes_on(tmp_path):
     (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
     (folder / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     out = tmp_path / "out"
-    assert main(["audit", str(folder), "--out", str(out), "--quiet"]) == 0
+    assert main(["audit", str(folder), "--out", str(out), "--quiet"]) == 1  # some files failed, report written
     book = load_workbook(out / "gdprcheck-report.xlsx")
     errors = {row[0]: row[1] for row in _rows(book["Errors"])[1:]}
     assert errors["empty.txt"] == "file is empty"
@@ -102,6 +102,13 @@ def test_bad_files_get_an_error_row_and_the_batch_goes_on(tmp_path):
 
 
 def test_exit_codes(tmp_path, capsys):
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    shutil.copy(SEEDS / "003_af13cc07b1670a4f.txt", clean)
+    (clean / "notes.xlsx").write_bytes(b"PK")  # skipped as not a contract: a note, not a failure
+    assert main(["audit", str(clean), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    assert main(["audit", str(clean), "--out", str(tmp_path / "o"), "--quiet", "--max-file-mb", "-1"]) == 2
+    assert "invalid limit" in capsys.readouterr().err
     assert main(["audit", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")]) == 2
     assert "nowhere: no such folder" in capsys.readouterr().err
     only_bad = tmp_path / "bad"

@@ -15,6 +15,12 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, SpanGroup
 
+try:  # the parser of the re module (Python 3.11+), to find where a pattern can start
+    from re import _constants, _parser
+except ImportError:  # Python 3.10
+    import sre_constants as _constants  # type: ignore[no-redef]
+    import sre_parse as _parser  # type: ignore[no-redef]
+
 CONCEPTS_KEY = "gdprcheck_concepts"
 
 
@@ -30,14 +36,152 @@ def line_starts(doc: Doc) -> Doc:
     return doc
 
 
+def concept_regexes(concepts: dict[str, list[Any]]) -> list[tuple[str, re.Pattern[str]]]:
+    """One compiled regular expression per concept, from its string patterns (matched from a word
+    start, case-insensitively)."""
+    compiled = []
+    for name, patterns in concepts.items():
+        regexes = [p for p in patterns if isinstance(p, str)]
+        if regexes:
+            compiled.append((name, re.compile(rf"(?<!\w)(?:{'|'.join(regexes)})", re.IGNORECASE)))
+    return compiled
+
+
+class ConceptScanner:
+    """Finds every concept's matches in a text, exactly as running each concept's expression with
+    `finditer` would (a match starts where no word character precedes it; one concept's matches do
+    not overlap), in one pass: each concept is tried only at the positions whose character can
+    begin it. That is several times faster than a pass per concept, and the concepts are many."""
+
+    def __init__(self, concepts: dict[str, list[Any]]):
+        self._by_first: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        self._everywhere: list[tuple[str, re.Pattern[str]]] = []  # first character not known
+        for name, anchored in concept_regexes(concepts):
+            body = anchored.pattern[len("(?<!\\w)") :]
+            firsts = _first_characters(body)
+            if firsts is None:
+                self._everywhere.append((name, anchored))
+                continue
+            compiled = re.compile(body, re.IGNORECASE)
+            for character in firsts:
+                self._by_first.setdefault(character, []).append((name, compiled))
+        characters = "".join(sorted(self._by_first))
+        self._starts = re.compile(rf"(?<!\w)[{re.escape(characters)}]", re.IGNORECASE) if characters else None
+        # per first character, the concepts that can begin with it tried in one call: a lookahead
+        # each, capturing where that concept's match ends (patterns with groups of their own are
+        # tried one by one, their group numbers would shift)
+        self._tries: dict[str, tuple[re.Pattern[str] | None, list[tuple[int, str]], list[tuple[str, re.Pattern[str]]]]] = {}
+        for character, regexes in self._by_first.items():
+            plain = [(name, regex) for name, regex in regexes if regex.groups == 0]
+            alone = [(name, regex) for name, regex in regexes if regex.groups > 0]
+            combined = None
+            if plain:
+                combined = re.compile("".join(f"(?=({regex.pattern})|)" for _, regex in plain), re.IGNORECASE)
+            self._tries[character] = (combined, [(number + 1, name) for number, (name, _) in enumerate(plain)], alone)
+
+    def scan(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, concept) of every match, sorted."""
+        found: list[tuple[int, int, str]] = []
+        if self._starts is not None:
+            free_from: dict[str, int] = {}
+            tries = self._tries.get
+            for start in self._starts.finditer(text):
+                position = start.start()
+                combined, groups, alone = tries(text[position].lower(), (None, (), ()))
+                ends: list[tuple[int, str]] = []
+                if combined is not None:
+                    match = combined.match(text, position)
+                    if match.lastindex is not None:
+                        ends += [(match.end(group), name) for group, name in groups]
+                for name, regex in alone:
+                    match = regex.match(text, position)
+                    if match:
+                        ends.append((match.end(), name))
+                for end, name in ends:
+                    if end < 0 or position < free_from.get(name, 0):
+                        continue  # no match, or inside this concept's previous match
+                    found.append((position, end, name))
+                    free_from[name] = end if end > position else position + 1
+        for name, regex in self._everywhere:
+            found.extend((match.start(), match.end(), name) for match in regex.finditer(text))
+        found.sort()
+        return found
+
+
+def _first_characters(pattern: str) -> set[str] | None:
+    """Lower-cased characters a case-insensitive match of `pattern` can begin with, or None when
+    that is not known (a class such as \\w, a wildcard, a pattern that may match nothing)."""
+    try:
+        firsts = _first_of_sequence(_parser.parse(pattern, re.IGNORECASE).data)
+    except Exception:  # an analysis this module does not cover: scan everywhere instead
+        return None
+    if firsts is None or "" in firsts:
+        return None
+    return firsts
+
+
+def _cased(code: int) -> set[str]:
+    character = chr(code)
+    return {character.lower(), character.upper().lower(), character.casefold()}
+
+
+def _first_of_sequence(items) -> set[str] | None:
+    out: set[str] = set()
+    for op, av in items:
+        firsts = _first_of_op(op, av)
+        if firsts is None:
+            return None
+        out |= firsts - {""}
+        if "" not in firsts:
+            return out
+    return out | {""}  # the whole sequence may match nothing
+
+
+def _first_of_op(op, av) -> set[str] | None:
+    c = _constants
+    if op is c.LITERAL:
+        return _cased(av)
+    if op is c.IN:
+        out: set[str] = set()
+        for kind, value in av:
+            if kind is c.LITERAL:
+                out |= _cased(value)
+            elif kind is c.RANGE and value[1] - value[0] <= 256:
+                for code in range(value[0], value[1] + 1):
+                    out |= _cased(code)
+            else:
+                return None
+        return out
+    if op is c.BRANCH:
+        out = set()
+        for alternative in av[1]:
+            firsts = _first_of_sequence(alternative.data)
+            if firsts is None:
+                return None
+            out |= firsts
+        return out
+    if op is c.SUBPATTERN:
+        return _first_of_sequence(av[-1].data)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        low, _, item = av
+        firsts = _first_of_sequence(item.data)
+        if firsts is None:
+            return None
+        return firsts | ({""} if low == 0 else set())
+    if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+        return {""}  # takes no character: what follows decides
+    return None
+
+
+def has_token_patterns(concepts: dict[str, list[Any]]) -> bool:
+    return any(isinstance(p, list) for patterns in concepts.values() for p in patterns)
+
+
 class ConceptMatcher:
     def __init__(self, nlp: Language, concepts: dict[str, list[Any]]):
-        self.regexes: list[tuple[str, re.Pattern[str]]] = []
+        self.scanner = ConceptScanner(concepts)
         self.matcher = Matcher(nlp.vocab)
         for name, patterns in concepts.items():
-            regexes = [p for p in patterns if isinstance(p, str)]
-            if regexes:
-                self.regexes.append((name, re.compile(rf"(?<!\w)(?:{'|'.join(regexes)})", re.IGNORECASE)))
             token_patterns = [p for p in patterns if isinstance(p, list)]
             if token_patterns:
                 self.matcher.add(name, token_patterns)
@@ -49,11 +193,10 @@ class ConceptMatcher:
             starts = [token.idx for token in doc]
             ends = [token.idx + len(token) for token in doc]
             text = doc.text  # a property that joins every token: read it once
-            for name, regex in self.regexes:
-                for match in regex.finditer(text):
-                    first = max(bisect_right(starts, match.start()) - 1, 0)
-                    last = min(bisect_left(ends, max(match.end(), match.start() + 1)), len(doc) - 1)
-                    spans.append(Span(doc, first, max(last, first) + 1, label=name))
+            for start, end, name in self.scanner.scan(text):
+                first = max(bisect_right(starts, start) - 1, 0)
+                last = min(bisect_left(ends, max(end, start + 1)), len(doc) - 1)
+                spans.append(Span(doc, first, max(last, first) + 1, label=name))
         if len(self.matcher):
             for match_id, start, end in self.matcher(doc):
                 spans.append(Span(doc, start, end, label=match_id))

@@ -1,34 +1,81 @@
-"""Run each clause through the spaCy pipeline of its language and keep, per sentence, the set of
-checklist concepts found in it. Docs are dropped as soon as their sentences are recorded."""
+"""Find, per sentence of each clause, the set of checklist concepts in it.
+
+Two passes, so that the statistical pipeline only sees the text where its output can matter:
+
+1. The cheap matchers, over every clause: the concepts' regular expressions on the clause text.
+2. Sentence boundaries, line by line (a line of normalised text always starts a sentence and a
+   sentence never runs on across a line break):
+   - a line with no sentence end inside it is one sentence, whatever a pipeline would say (a split
+     a pipeline makes inside it is undone by the merge below), so no pipeline runs on it;
+   - a line with several sentences goes to the language's statistical pipeline when a concept that
+     some rule reads starts in it (a candidate), else to the fast pipeline (blank tokenizer and
+     sentencizer). The statistical pipeline is the trained one when installed, with every
+     component excluded but the one that gives sentence boundaries (the only thing a rule reads):
+     its sentence recogniser (`senter`), else its parser.
+
+A language whose concepts use spaCy Matcher token patterns (lemmas, parts of speech) needs tokens
+everywhere: its clauses go whole through the trained pipeline with the concept component.
+No Doc outlives the clause it was made for.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 import re
+from bisect import bisect_left
 from collections import defaultdict
-
-import spacy
-from spacy.language import Language
+from collections.abc import Iterable
 
 from gdprcheck.checklist import Checklist, LanguageData
-from gdprcheck.locate import components  # noqa: F401  (registers the factories)
-from gdprcheck.locate.components import CONCEPTS_KEY
+from gdprcheck.locate.components import CONCEPTS_KEY, ConceptScanner, has_token_patterns
 from gdprcheck.models import Clause, Sentence
 from gdprcheck.numbering import LIST_ITEM
 
-# Components of trained pipelines that no rule here reads: skipping them saves most of the time.
+# Bump when the way sentences and concepts are found changes: cached results are keyed by it.
+LOCATE_REVISION = "2"
+
+# Components of trained pipelines that no rule here reads (for the token-pattern path).
 _UNUSED_COMPONENTS = ["ner"]
+_BATCH_SIZE = 256
+
+# a sentence end followed by more text on the same line: only such a line can hold two sentences
+_SENTENCE_END_INSIDE = re.compile(r"[.!?;:…][»\"”’')\]]*\s+\S")
+_LINE = re.compile(r"[^\n]+")
 
 
-def build_pipeline(language: LanguageData, prefer_trained: bool = True) -> Language:
-    """The first installed trained pipeline named by the language file, else a blank pipeline with
-    a sentencizer and lookup lemmas. Nothing is ever downloaded."""
-    nlp = None
+def installed_model(language: LanguageData, prefer_trained: bool = True) -> str | None:
+    """The first trained pipeline named by the language file that is installed, if wanted."""
     if prefer_trained:
         for model in language.models:
             if importlib.util.find_spec(model) is not None:
-                nlp = spacy.load(model, exclude=_UNUSED_COMPONENTS)
-                break
+                return model
+    return None
+
+
+def model_version(model: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(model)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _spacy():
+    import spacy
+
+    from gdprcheck.locate import components  # noqa: F401  (registers the factories)
+
+    return spacy
+
+
+def build_pipeline(language: LanguageData, prefer_trained: bool = True):
+    """The full pipeline, for languages with token patterns: the first installed trained pipeline
+    named by the language file, else a blank pipeline with a sentencizer and lookup lemmas; with
+    line-aware sentence starts and the concept component. Nothing is ever downloaded."""
+    spacy = _spacy()
+    model = installed_model(language, prefer_trained)
+    nlp = spacy.load(model, exclude=_UNUSED_COMPONENTS) if model else None
     if nlp is None:
         nlp = spacy.blank(language.language)
         nlp.add_pipe("sentencizer")
@@ -47,56 +94,154 @@ def build_pipeline(language: LanguageData, prefer_trained: bool = True) -> Langu
     return nlp
 
 
+def build_fast_pipeline(code: str):
+    """Blank tokenizer and rule-based sentencizer: the cheap way to split a line."""
+    nlp = _spacy().blank(code)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def build_sentence_pipeline(model: str):
+    """A trained pipeline reduced to what gives sentence boundaries: its sentence recogniser when
+    it has one (enabled, every other component excluded), else its parser and what feeds it."""
+    spacy = _spacy()
+    from spacy.util import get_package_path, load_meta
+
+    components = load_meta(get_package_path(model) / "meta.json").get("components", [])
+    keep = ["senter"] if "senter" in components else ["tok2vec", "parser"]
+    nlp = spacy.load(model, exclude=[name for name in components if name not in keep])
+    for name in keep:
+        if name in nlp.component_names and name not in nlp.pipe_names:
+            nlp.enable_pipe(name)
+    return nlp
+
+
 class Locator:
-    """Holds one pipeline per language (built on first use) and turns clauses into Sentences."""
+    """Holds, per language, the compiled concept patterns and the pipelines (each built on first
+    use), and turns clauses into Sentences."""
 
     def __init__(self, checklist: Checklist, prefer_trained: bool = True):
         self.checklist = checklist
         self.prefer_trained = prefer_trained
-        self._pipelines: dict[str, Language] = {}
+        # concepts some rule reads at sentence level: a line holding one is a candidate
+        self.relevant = frozenset(
+            set().union(*(outcome.concepts for item in checklist.items for outcome in item.outcomes))
+            | set(checklist.not_evidence)
+        )
+        self._scanners: dict[str, ConceptScanner] = {}
+        self._full: dict[str, object] = {}
+        self._statistical: dict[str, object] = {}
+        self._fast: dict[str, object] = {}
 
-    def pipeline(self, language: str) -> Language:
-        if language not in self._pipelines:
-            self._pipelines[language] = build_pipeline(self.checklist.languages[language], self.prefer_trained)
-        return self._pipelines[language]
+    # --- what each language runs on ------------------------------------------------------------
+
+    def mode(self) -> str:
+        """What decides the sentences, per language, without loading anything: part of the key of
+        cached results (a trained pipeline installed or upgraded changes them)."""
+        parts = [f"locate{LOCATE_REVISION}"]
+        for code, data in sorted(self.checklist.languages.items()):
+            model = installed_model(data, self.prefer_trained)
+            parts.append(f"{code}={model}-{model_version(model)}" if model else f"{code}=blank")
+        return ";".join(parts)
+
+    def _token_patterns(self, language: str) -> bool:
+        return has_token_patterns(self.checklist.languages[language].concepts)
+
+    def scanner(self, language: str) -> ConceptScanner:
+        if language not in self._scanners:
+            self._scanners[language] = ConceptScanner(self.checklist.languages[language].concepts)
+        return self._scanners[language]
+
+    def pipeline(self, language: str):
+        """The full pipeline (token patterns path)."""
+        if language not in self._full:
+            self._full[language] = build_pipeline(self.checklist.languages[language], self.prefer_trained)
+        return self._full[language]
+
+    def fast_pipeline(self, language: str):
+        if language not in self._fast:
+            self._fast[language] = build_fast_pipeline(self.checklist.languages[language].language)
+        return self._fast[language]
+
+    def statistical_pipeline(self, language: str):
+        """The pipeline for candidate lines: the trained one reduced to sentence boundaries, or the
+        fast one when no trained pipeline is installed (or --blank-pipelines)."""
+        if language not in self._statistical:
+            model = installed_model(self.checklist.languages[language], self.prefer_trained)
+            self._statistical[language] = build_sentence_pipeline(model) if model else self.fast_pipeline(language)
+        return self._statistical[language]
 
     def pipeline_name(self, language: str) -> str:
-        nlp = self.pipeline(language)
-        return f"{nlp.meta.get('name', 'blank')}" if nlp.meta.get("name") not in (None, "pipeline") else f"blank:{language}"
+        model = installed_model(self.checklist.languages[language], self.prefer_trained)
+        return model or f"blank:{language}"
+
+    def load(self, languages: Iterable[str] | None = None) -> None:
+        """Build the pipelines up front (the benchmark's start-up; a batch builds them on first use)."""
+        for language in languages if languages is not None else self.checklist.languages:
+            if self._token_patterns(language):
+                self.pipeline(language)
+            else:
+                self.scanner(language)
+                self.fast_pipeline(language)
+                self.statistical_pipeline(language)
+
+    # --- locating ------------------------------------------------------------------------------
 
     def locate(self, clauses: list[Clause]) -> list[Sentence]:
-        by_language: dict[str, list[int]] = defaultdict(list)
+        spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        concept_starts: dict[int, list[tuple[int, str]]] = {}
+        # (pipeline, clause index, offset in the clause, text) to run in batches
+        pieces: dict[int, tuple[object, list[tuple[int, int, str]]]] = {}
+
+        def queue(nlp, index: int, offset: int, text: str) -> None:
+            pieces.setdefault(id(nlp), (nlp, []))[1].append((index, offset, text))
+
         for index, clause in enumerate(clauses):
-            by_language[clause.language].append(index)
-        per_clause: dict[int, list[tuple[str, int, int, frozenset[str]]]] = {}
-        for language, indices in by_language.items():
-            nlp = self.pipeline(language)
-            for index, doc in zip(indices, nlp.pipe((clauses[i].text for i in indices), batch_size=64), strict=True):
-                per_clause[index] = _sentences(doc, clauses[index].start)
+            language = clause.language
+            if self._token_patterns(language):
+                queue(self.pipeline(language), index, 0, clause.text)
+                continue
+            text = clause.text
+            found = [(start, name) for start, _, name in self.scanner(language).scan(text)]
+            concept_starts[index] = found
+            positions = [position for position, _ in found]
+            for line in _LINE.finditer(text):
+                content = line.group().strip()
+                if not content:
+                    continue
+                if not _SENTENCE_END_INSIDE.search(content):
+                    start = line.start() + line.group().index(content[0])
+                    spans[index].append((start, start + len(content)))
+                    continue
+                low, high = bisect_left(positions, line.start()), bisect_left(positions, line.end())
+                candidate = any(name in self.relevant for _, name in found[low:high])
+                nlp = self.statistical_pipeline(language) if candidate else self.fast_pipeline(language)
+                queue(nlp, index, line.start(), line.group())
+
+        for nlp, queued in pieces.values():
+            docs = nlp.pipe((text for _, _, text in queued), batch_size=_BATCH_SIZE)
+            for (index, offset, _), doc in zip(queued, docs, strict=True):
+                spans[index].extend(_sentence_spans(doc, offset))
+                if CONCEPTS_KEY in doc.spans:
+                    concept_starts[index] = sorted((span.start_char, span.label_) for span in doc.spans[CONCEPTS_KEY])
+
         sentences: list[Sentence] = []
-        for index in range(len(clauses)):
-            lead_in: int | None = None
-            previous_end = ""
-            for text, start, end, concepts in per_clause[index]:
-                # an item: a list marker, or (in lists without markers) a sentence that follows ":"
-                # or another item's ";"
-                is_item = bool(LIST_ITEM.match(text)) or (lead_in is not None and previous_end in (":", ";"))
-                previous_end = text.rstrip()[-1:]
-                if not is_item:
-                    lead_in = None
-                sentences.append(
-                    Sentence(
-                        text=text,
-                        start=start,
-                        end=end,
-                        clause_index=index,
-                        concepts=concepts,
-                        lead_in=lead_in if is_item else None,
-                    )
-                )
-                if text.rstrip().endswith(":"):
-                    lead_in = len(sentences) - 1
+        for index, clause in enumerate(clauses):
+            merged = _merge(sorted(spans[index]), clause.text)
+            _append_sentences(sentences, index, clause, merged, concept_starts.get(index, []))
         return sentences
+
+
+def _sentence_spans(doc, offset: int) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a Doc, whitespace stripped, in clause coordinates."""
+    out = []
+    for sent in doc.sents:
+        raw = sent.text
+        text = raw.strip()
+        if text:
+            start = offset + sent.start_char + len(raw) - len(raw.lstrip())
+            out.append((start, start + len(text)))
+    return out
 
 
 # A sentence that ends on one of these did not end: "Interxion Belgium S.A. situé à Zaventem".
@@ -107,31 +252,51 @@ _ABBREVIATION_END = re.compile(
 _MARKER_ONLY = re.compile(r"^\s*(?:\(?(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\)|[•●▪◦·\-–—*]|\d{1,2}(?:\.\d{1,2})*\.?|\(?[a-z]\.?)\s*$")
 
 
-def _sentences(doc, offset: int) -> list[tuple[str, int, int, frozenset[str]]]:
-    """Sentences of a clause Doc, with the pipeline's splits undone where they cut an obligation in
-    two: after an abbreviation, after a bare list marker, or inside a line with no end punctuation
-    (a parser may start a sentence at any capitalised company name)."""
-    spans: list[list[int]] = []
-    text_of_doc = doc.text  # a property that joins every token: read it once
-    for sent in doc.sents:
-        text = sent.text.strip()
-        if not text:
-            continue
-        start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
-        end = start + len(text)
-        if spans:
-            previous = text_of_doc[spans[-1][0] : spans[-1][1]]
-            same_line = "\n" not in text_of_doc[spans[-1][1] : start]
+def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Undo the splits that cut an obligation in two: after an abbreviation, after a bare list
+    marker, or inside a line with no end punctuation (a parser may start a sentence at any
+    capitalised company name)."""
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged:
+            previous = text[merged[-1][0] : merged[-1][1]]
+            same_line = "\n" not in text[merged[-1][1] : start]
             unfinished = not previous.rstrip("»\"”’')]").endswith((".", "!", "?", ";", ":", "…"))
             if _MARKER_ONLY.match(previous) or (
-                same_line and (unfinished or _ABBREVIATION_END.search(previous) or text[0].islower())
+                same_line and (unfinished or _ABBREVIATION_END.search(previous) or text[start].islower())
             ):
-                spans[-1][1] = end
+                merged[-1][1] = end
                 continue
-        spans.append([start, end])
-    concept_starts = [(span.start_char, span.label_) for span in doc.spans[CONCEPTS_KEY]]
-    out = []
+        merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def _append_sentences(
+    sentences: list[Sentence], index: int, clause: Clause, spans: list[tuple[int, int]], found: list[tuple[int, str]]
+) -> None:
+    """The clause's sentences with their concepts (by where each match starts), and list items
+    tied to the sentence they complete."""
+    positions = [position for position, _ in found]
+    lead_in: int | None = None
+    previous_end = ""
     for start, end in spans:
-        concepts = frozenset(label for position, label in concept_starts if start <= position < end)
-        out.append((text_of_doc[start:end], offset + start, offset + end, concepts))
-    return out
+        text = clause.text[start:end]
+        concepts = frozenset(name for _, name in found[bisect_left(positions, start) : bisect_left(positions, end)])
+        # an item: a list marker, or (in lists without markers) a sentence that follows ":" or
+        # another item's ";"
+        is_item = bool(LIST_ITEM.match(text)) or (lead_in is not None and previous_end in (":", ";"))
+        previous_end = text.rstrip()[-1:]
+        if not is_item:
+            lead_in = None
+        sentences.append(
+            Sentence(
+                text=text,
+                start=clause.start + start,
+                end=clause.start + end,
+                clause_index=index,
+                concepts=concepts,
+                lead_in=lead_in if is_item else None,
+            )
+        )
+        if text.rstrip().endswith(":"):
+            lead_in = len(sentences) - 1

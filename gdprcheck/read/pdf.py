@@ -2,16 +2,29 @@
 
 Running headers, footers and page numbers are removed: left in, they land in the middle of the
 sentence that runs over the page break and cut a clause in two.
+
+Why PDFium: measured against pdfplumber 0.11 and pdfminer.six 20260107 on PDFs drawn from the three
+seed contracts in five layouts (one column with header and footer; two columns in 7 pt; justified
+paragraphs; a page turned sideways with /Rotate; landscape text turned upright with /Rotate), auditing
+each and comparing with the audit of the source text. PDFium gave the text's findings in every layout
+(72/72 item results per layout, >= 99.6% of the words in sequence) and is 30-100 times faster; on the
+sideways page only once its text is read in the direction it runs (below: 64/72 and 13% before).
+pdfplumber's extract_text() merges two columns line by line (54% in sequence, 60/72 results);
+pdfminer.six keeps columns apart but reorders blocks (67-96% in sequence, findings intact here); both
+scramble the sideways page (pdfplumber 61/72, pdfminer.six 22/72 and about a minute per contract).
+Neither is a dependency.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
-from gdprcheck.read import ReadError
+from gdprcheck.read import Deadline, ReadError, ReadLimits
 
 _EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be header or footer
 _PAGE_NUMBER = re.compile(
@@ -20,11 +33,33 @@ _PAGE_NUMBER = re.compile(
 )
 
 
-def _page_texts(pdf: pdfium.PdfDocument) -> list[str]:
+def _text_direction(textpage: pdfium.PdfTextPage) -> int | None:
+    """The direction most of the page's characters run in, as a page rotation (0, 90, 180, 270), from a sample."""
+    count = textpage.count_chars()
+    if count <= 0:
+        return None
+    angles: Counter[int] = Counter()
+    for index in range(0, count, max(1, count // 64)):
+        angle = pdfium_c.FPDFText_GetCharAngle(textpage.raw, index)
+        if angle >= 0:
+            angles[round(math.degrees(angle) / 90) % 4 * 90] += 1
+    return angles.most_common(1)[0][0] if angles else None
+
+
+def _page_texts(pdf: pdfium.PdfDocument, deadline: Deadline) -> list[str]:
     pages = []
     for index in range(len(pdf)):
+        deadline.check(f"page {index + 1} of {len(pdf)}")
         page = pdf[index]
         textpage = page.get_textpage()
+        # PDFium orders lines across the page as it is displayed (its /Rotate applied). A page turned in a viewer
+        # and saved shows its text sideways, and the lines then came out in a scrambled order (measured: 13% of
+        # the words in sequence). Reading the page in the direction its characters run gives them back in order.
+        direction = _text_direction(textpage)
+        if direction is not None and direction != page.get_rotation():
+            textpage.close()
+            page.set_rotation(direction)  # in memory only: the file is never written
+            textpage = page.get_textpage()
         text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
         # PDFium reports a hyphen that ends a line as U+FFFE and drops the line break after it, so
         # "sous-traitant" split over two lines came out as "sous\ufffetraitant". Restore the hyphen and the
@@ -69,7 +104,9 @@ def strip_page_furniture(pages: list[str]) -> tuple[list[str], int]:
     return cleaned, removed
 
 
-def read_pdf(data: bytes) -> tuple[str, list[str]]:
+def read_pdf(data: bytes, limits: ReadLimits | None = None) -> tuple[str, list[str]]:
+    limits = limits or ReadLimits()
+    deadline = limits.deadline()
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -78,7 +115,9 @@ def read_pdf(data: bytes) -> tuple[str, list[str]]:
             raise ReadError("password-protected PDF") from None
         raise ReadError(f"corrupt or unreadable PDF ({exc})") from None
     try:
-        pages = _page_texts(pdf)
+        if len(pdf) > limits.max_pdf_pages:
+            raise ReadError(f"PDF has {len(pdf)} pages, over the {limits.max_pdf_pages}-page limit")
+        pages = _page_texts(pdf, deadline)
     finally:
         pdf.close()
     if len("".join(pages).split()) < 20:

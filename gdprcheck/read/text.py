@@ -6,7 +6,7 @@ import codecs
 
 from charset_normalizer import from_bytes
 
-from gdprcheck.read import ReadError
+from gdprcheck.read import ReadError, ReadLimits
 
 # Bytes that never occur in a text contract; their presence means a binary file with a text name.
 _BINARY_BYTES = set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31}
@@ -26,8 +26,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def read_text(data: bytes) -> tuple[str, list[str]]:
-    """Decode a text file; returns the text and notes on how it was decoded."""
+def read_text(data: bytes, limits: ReadLimits | None = None) -> tuple[str, list[str]]:
+    """Decode a text file; returns the text and notes on how it was decoded. The size limit is applied
+    before (read_document); decoding has no other limit to honour."""
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
