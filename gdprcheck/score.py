@@ -106,6 +106,11 @@ class _DocumentView:
         self.article_sentences: dict[str, list[int]] = {}
         for index, sentence in enumerate(located.sentences):
             self.article_sentences.setdefault(located.clauses[sentence.clause_index].section, []).append(index)
+        self.sections = [clause.section for clause in located.clauses]
+        self.article_concepts = {
+            section: frozenset().union(*(self.sentence_concepts[i] for i in indices))
+            for section, indices in self.article_sentences.items()
+        }
 
     def lead_in_text(self, sentence: Sentence) -> str:
         return self.sentences[sentence.lead_in].text if sentence.lead_in is not None else ""
@@ -146,7 +151,13 @@ class _DocumentView:
         ranked = []
         for index, matched in chosen:
             clause = self.sentences[index].clause_index
-            rank = (not self.in_context[clause], self.in_annex[clause], -len(self.clause_concepts[clause] & topic), index)
+            rank = (
+                not self.in_context[clause],
+                self.in_annex[clause],
+                -len(self.article_concepts[self.sections[clause]] & topic),  # the article given to the topic
+                -len(self.clause_concepts[clause] & topic),
+                index,
+            )
             ranked.append((rank, _Candidate(self.sentences[index], frozenset(matched))))
         return ranked
 
