@@ -65,9 +65,7 @@ def read_reviewed_workbook(path: Path) -> pd.DataFrame:
             continue
         choice = row.review.reviewer_status
         if choice not in ("", *REVIEWER_STATUSES):
-            raise LabelError(
-                f"{row.where}: reviewer status '{row.review.status}' is not one of {', '.join(REVIEWER_STATUSES)}"
-            )
+            raise LabelError(f"{row.where}: reviewer status '{row.review.status}' is not one of {', '.join(REVIEWER_STATUSES)}")
         if row.status not in ("met", "partial", "missing", "flagged"):
             raise LabelError(f"{row.where}: status '{row.status}' is not met, partial, missing or flagged")
         if choice == "not applicable" or (row.item.startswith("redflag.") and choice not in ("", "agree")):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from gdprcheck.checklist import Checklist, Item, Outcome, ValueRule
 from gdprcheck.models import Clause, Evidence, ItemResult, LocatedDocument, Sentence, Status
 from gdprcheck.numbering import CITABLE_LIST_MARKER
-from gdprcheck.values import Duration, ValueReader, parse_duration_spec, reader_for
+from gdprcheck.values import ValueReader, parse_duration_spec, reader_for
 
 _MAX_QUOTE_CHARS = 700
 # a blank left in a template: "[SPECIFY TIME PERIOD]", "[ZEITRAUM ANGEBEN]", "____", "…"
@@ -27,6 +27,7 @@ class Scorer:
     def __init__(self, checklist: Checklist):
         self.checklist = checklist
         self._readers = {code: reader_for(data) for code, data in checklist.languages.items()}
+        self._topics = {item.id: self._topic(item) for item in checklist.items}
 
     def score(self, located: LocatedDocument) -> list[ItemResult]:
         view = _DocumentView(located, frozenset(self.checklist.evidence_context), frozenset(self.checklist.not_evidence))
@@ -41,15 +42,17 @@ class Scorer:
 
     def _score_item(self, item: Item, view: _DocumentView, located: LocatedDocument) -> ItemResult:
         name = located.document.source.name
-        topic = self._topic(item)
+        topic = self._topics[item.id]
         for group in _same_status_groups(item.outcomes):
             # outcomes of one status are alternative routes to it: their candidates compete on rank
             # (a body clause reached by the second rule beats an annex reached by the first)
             annex_matters = item.annex_evidence == "avoid"
             pooled = sorted(
-                ((rank[:1] + (rank[1] and annex_matters, position) + rank[2:], candidate, outcome)
-                 for position, outcome in enumerate(group)
-                 for rank, candidate in view.candidates(outcome, topic)),
+                (
+                    (rank[:1] + (rank[1] and annex_matters, position) + rank[2:], candidate, outcome)
+                    for position, outcome in enumerate(group)
+                    for rank, candidate in view.candidates(outcome, topic)
+                ),
                 key=lambda entry: entry[0],
             )
             for _, candidate, outcome in pooled:
@@ -117,8 +120,8 @@ class _DocumentView:
 
     def candidates(self, outcome: Outcome, topic: frozenset[str] = frozenset()) -> list[tuple[tuple, _Candidate]]:
         """Sentences that can carry the outcome, each with its rank: clauses about personal data
-        first, then the body before annexes, then the clauses richest in the item's topic, then
-        document order. For wider scopes: the sentence of each qualifying clause, or of the
+        first, then the body before annexes, then the article and then the clause richest in the
+        item's topic, then document order. For wider scopes: the sentence of each qualifying clause, or of the
         document, that holds most of the outcome's concepts."""
         if any(c in self.document_concepts for c in outcome.none_in_document):
             return []
@@ -133,9 +136,7 @@ class _DocumentView:
                 groups = [ix for clause, ix in self.clause_sentences.items() if _satisfies(self.clause_concepts[clause], outcome)]
             elif outcome.scope == "article":
                 groups = [
-                    ix
-                    for ix in self.article_sentences.values()
-                    if _satisfies(frozenset().union(*(self.sentence_concepts[i] for i in ix)), outcome)
+                    ix for section, ix in self.article_sentences.items() if _satisfies(self.article_concepts[section], outcome)
                 ]
             else:
                 groups = [list(range(len(self.sentences)))] if _satisfies(self.document_concepts, outcome) else []
@@ -243,6 +244,3 @@ def _rationale(outcome: Outcome, candidate: _Candidate, value: str) -> str:
     if value and outcome.value is not None and outcome.value.max and value[0].isdigit():
         parts.append(f"{value} is within the maximum of {outcome.value.max}.")
     return " ".join(parts)
-
-
-__all__ = ["Scorer", "Duration"]

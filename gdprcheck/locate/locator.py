@@ -31,9 +31,6 @@ from gdprcheck.locate.components import CONCEPTS_KEY, ConceptScanner, has_token_
 from gdprcheck.models import Clause, Sentence
 from gdprcheck.numbering import LIST_ITEM
 
-# Bump when the way sentences and concepts are found changes: cached results are keyed by it.
-LOCATE_REVISION = "2"
-
 # Components of trained pipelines that no rule here reads (for the token-pattern path).
 _UNUSED_COMPONENTS = ["ner"]
 _BATCH_SIZE = 256
@@ -137,8 +134,9 @@ class Locator:
 
     def mode(self) -> str:
         """What decides the sentences, per language, without loading anything: part of the key of
-        cached results (a trained pipeline installed or upgraded changes them)."""
-        parts = [f"locate{LOCATE_REVISION}"]
+        cached results (a trained pipeline installed or upgraded changes them; a change of this
+        code is covered by the cache's fingerprint of the package source)."""
+        parts = ["locate"]
         for code, data in sorted(self.checklist.languages.items()):
             model = installed_model(data, self.prefer_trained)
             parts.append(f"{code}={model}-{model_version(model)}" if model else f"{code}=blank")

@@ -115,4 +115,3 @@ def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-

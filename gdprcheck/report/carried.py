@@ -19,8 +19,16 @@ def write_carried_sheet(sheet: Worksheet, reviews: list[Review]) -> None:
     review_first = layout.CARRIED_COLUMNS.index(layout.REVIEWER_STATUS) + 1
     header_row(sheet, HEADER_ROW, layout.CARRIED_COLUMNS, reviewer_from=review_first)
     for row, review in enumerate(reviews, start=HEADER_ROW + 1):
-        values = [review.document, review.sha256, review.item, review.title, review.tool_status,
-                  *review.values, review.reason, review.source]
+        values = [
+            review.document,
+            review.sha256,
+            review.item,
+            review.title,
+            review.tool_status,
+            *review.values,
+            review.reason,
+            review.source,
+        ]
         for column, value in enumerate(values, start=1):
             cell = put(sheet, row, column, value, wrap=True)
             cell.border = GRID

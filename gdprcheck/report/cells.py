@@ -121,9 +121,7 @@ def fit_heights(sheet: Worksheet, first: int, last: int, size: float = BODY_SIZE
 def status_colours(sheet: Worksheet, cell_range: str, statuses: list[str]) -> None:
     """Colour cells by the status word they hold; stays right when a reviewer changes the word."""
     for status in statuses:
-        sheet.conditional_formatting.add(
-            cell_range, CellIsRule(operator="equal", formula=[f'"{status}"'], fill=fill_for(status))
-        )
+        sheet.conditional_formatting.add(cell_range, CellIsRule(operator="equal", formula=[f'"{status}"'], fill=fill_for(status)))
 
 
 def print_setup(sheet: Worksheet, title_rows: str | None, header_text: str) -> None:

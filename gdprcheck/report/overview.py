@@ -103,10 +103,16 @@ def write_overview(sheet: Worksheet, batch: BatchResult, items: list[Item], shee
     for column, status in enumerate(("met", "partial", "missing", "flagged"), start=2):
         cell = put(sheet, legend, column, status)
         cell.fill, cell.alignment, cell.border = fill_for(status), _CENTRE, GRID
-    put(sheet, legend + 1, 1, (
-        "Statuses are the tool's. Click a contract to open its sheet, where the reviewer's decisions and "
-        "comments go; 'Reviewed' counts the reviewer statuses filled in there."
-    ), wrap=False).font = font(italic=True, color="595959")
+    put(
+        sheet,
+        legend + 1,
+        1,
+        (
+            "Statuses are the tool's. Click a contract to open its sheet, where the reviewer's decisions and "
+            "comments go; 'Reviewed' counts the reviewer statuses filled in there."
+        ),
+        wrap=False,
+    ).font = font(italic=True, color="595959")
 
     if batch.audits and items:
         _gaps_chart(sheet, items, first_heat, totals, legend + 3)
@@ -145,4 +151,3 @@ def _gaps_chart(sheet: Worksheet, items: list[Item], first_heat: int, totals: in
     chart.height = 3 + 0.55 * len(items)
     chart.width = 22
     sheet.add_chart(chart, f"A{anchor_row}")
-

@@ -172,12 +172,8 @@ def _contract_rows(sheet: Worksheet, source: str) -> list[FindingRow]:
             item=item,
             title=_text(cells.get(layout.ITEM)),
             tool_status=_text(cells.get(layout.STATUS)),
-            status=cells.get(layout.REVIEWER_STATUS),
-            comment=_with_extras(cells.get(layout.REVIEWER_COMMENT), extras),
-            by=cells.get(layout.REVIEWED_BY),
-            date=cells.get(layout.REVIEW_DATE),
-            note=cells.get(layout.CARRY_NOTE),
             source=f"{source}, sheet '{sheet.title}', row {number}",
+            **_reviewer_columns(cells, extras),
         )
         rows.append(
             FindingRow(
@@ -194,6 +190,17 @@ def _contract_rows(sheet: Worksheet, source: str) -> list[FindingRow]:
     return rows
 
 
+def _reviewer_columns(cells: dict, extras: list) -> dict:
+    """What the reviewer typed, in the same columns on a contract sheet and on the carried-over sheet."""
+    return {
+        "status": cells.get(layout.REVIEWER_STATUS),
+        "comment": _with_extras(cells.get(layout.REVIEWER_COMMENT), extras),
+        "by": cells.get(layout.REVIEWED_BY),
+        "date": cells.get(layout.REVIEW_DATE),
+        "note": cells.get(layout.CARRY_NOTE),
+    }
+
+
 def _carried_reviews(sheet: Worksheet, source: str) -> list[Review]:
     found = _header(sheet, [layout.DOCUMENT, layout.WHY])
     if found is None:
@@ -208,11 +215,7 @@ def _carried_reviews(sheet: Worksheet, source: str) -> list[Review]:
                 item=_text(cells.get(layout.ITEM_ID)),
                 title=_text(cells.get(layout.ITEM)),
                 tool_status=_text(cells.get(layout.TOOL_STATUS_THEN)),
-                status=cells.get(layout.REVIEWER_STATUS),
-                comment=_with_extras(cells.get(layout.REVIEWER_COMMENT), extras),
-                by=cells.get(layout.REVIEWED_BY),
-                date=cells.get(layout.REVIEW_DATE),
-                note=cells.get(layout.CARRY_NOTE),
+                **_reviewer_columns(cells, extras),
                 source=_text(cells.get(layout.SOURCE)) or f"{source}, sheet '{sheet.title}', row {number}",
                 reason=_text(cells.get(layout.WHY)),
             )
@@ -236,8 +239,10 @@ def read_workbook(path: Path) -> tuple[list[FindingRow], list[Review]]:
             recognised = True
             rows += _contract_rows(sheet, path.name)
     if not recognised:
-        raise ReviewError(f"{path}: no gdprcheck contract sheet (a table with '{layout.ITEM_ID}' and "
-                          f"'{layout.REVIEWER_STATUS}' columns) in this workbook")
+        raise ReviewError(
+            f"{path}: no gdprcheck contract sheet (a table with '{layout.ITEM_ID}' and "
+            f"'{layout.REVIEWER_STATUS}' columns) in this workbook"
+        )
     return rows, carried
 
 
@@ -304,9 +309,7 @@ def place_reviews(reviews: Iterable[Review], batch: BatchResult) -> Placement:
             reason = "Another review already sits on this row in this run."
         else:
             status_now = rows[(audit.document, review.item)]
-            placement.on_rows[(audit.document, review.item)] = replace(
-                review, note=_note(review, audit, status_now), reason=""
-            )
+            placement.on_rows[(audit.document, review.item)] = replace(review, note=_note(review, audit, status_now), reason="")
             continue
         placement.carried.append(replace(review, reason=reason))
     return placement

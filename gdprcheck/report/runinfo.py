@@ -26,7 +26,11 @@ class RunInfo:
 
 
 def write_run_info(
-    sheet: Worksheet, batch: BatchResult, checklist: Checklist, run: RunInfo, placement: Placement,
+    sheet: Worksheet,
+    batch: BatchResult,
+    checklist: Checklist,
+    run: RunInfo,
+    placement: Placement,
     sheets: dict[str, ContractSheet],
 ) -> None:
     fields: list[tuple[str, object]] = [
@@ -40,8 +44,11 @@ def write_run_info(
         ("Contracts audited", len(batch.audits)),
         ("Files not audited", len(batch.errors)),
         ("Reviews read from", "; ".join(str(p) for p in run.review_sources) or "none (no earlier report)"),
-        ("Reviews carried over", f"{len(placement.on_rows)} on their rows ({placement.marked} with a carry-over note), "
-                                 f"{len(placement.carried)} in the Carried-over reviews sheet"),
+        (
+            "Reviews carried over",
+            f"{len(placement.on_rows)} on their rows ({placement.marked} with a carry-over note), "
+            f"{len(placement.carried)} in the Carried-over reviews sheet",
+        ),
         ("Previous workbook kept as", str(run.backup) if run.backup else "none"),
     ]
     header_row(sheet, 1, ["Field", "Value"])
