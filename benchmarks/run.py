@@ -158,9 +158,7 @@ print(json.dumps({"documents": len(paths), "peak_rss_mb": resource.getrusage(res
 
 
 def _subprocess(code: str, *arguments: str) -> dict:
-    completed = subprocess.run(
-        [sys.executable, "-c", code, *arguments], capture_output=True, text=True, check=True, cwd=ROOT
-    )
+    completed = subprocess.run([sys.executable, "-c", code, *arguments], capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 

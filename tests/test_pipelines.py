@@ -25,3 +25,44 @@ def test_blank_pipelines_give_the_same_findings(auditor, checklist, name):
     trained = {r.item: (r.status, r.value) for r in auditor.audit_file(path).results}
     rules_only = {r.item: (r.status, r.value) for r in blank.audit_file(path).results}
     assert rules_only == trained
+
+
+def test_reduced_sentence_pipeline_splits_like_the_trained_pipeline_loaded_whole():
+    """The sentence pipeline loads only fr_core_news_sm's senter weights behind its tokenizer (no
+    hyphenated-word expression, for start-up); its boundaries must stay those of spacy.load."""
+    import spacy
+
+    from gdprcheck.locate.locator import build_sentence_pipeline
+    from gdprcheck.read import read_document
+    from tests.conftest import DEV
+
+    whole = spacy.load("fr_core_news_sm", exclude=["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner"])
+    whole.enable_pipe("senter")
+    reduced = build_sentence_pipeline("fr_core_news_sm")
+    assert reduced.pipe_names == ["senter"]
+    paths = sorted(SEEDS.glob("*.txt")) + sorted((DEV / "docs").glob("fr_*.txt"))
+    lines = [line for path in paths for line in read_document(path).text.splitlines() if line.strip()]
+    differing = [
+        a.text
+        for a, b in zip(reduced.pipe(lines), whole.pipe(lines), strict=True)
+        if [s.end_char for s in a.sents] != [s.end_char for s in b.sents]
+    ]
+    assert len(lines) > 1000
+    assert len(differing) <= len(lines) // 200, differing  # 2 of 1,522 lines when written
+
+
+def test_loading_the_french_pipelines_does_not_import_spacy_french_language_module():
+    """spacy.lang.fr compiles its hyphenated-word expression at import (seconds): the default audit
+    must not pay it. Checked in a fresh process, where nothing else has imported it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from gdprcheck.audit import Auditor\n"
+        "from gdprcheck.checklist import load_checklist\n"
+        "Auditor(load_checklist()).locator.load(['fr'])\n"
+        "print('spacy.lang.fr' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

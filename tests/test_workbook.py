@@ -131,11 +131,7 @@ def test_overview_rows_heat_map_links_and_chart(report, checklist, seed_batch):
         link = overview.cell(row=row, column=1).hyperlink
         assert link is not None and link.location == f"'{target}'!A1"
     # the heat map is coloured by conditional formats, one rule per status
-    rules = {
-        rule.formula[0]: str(ranges.sqref)
-        for ranges in overview.conditional_formatting
-        for rule in ranges.rules
-    }
+    rules = {rule.formula[0]: str(ranges.sqref) for ranges in overview.conditional_formatting for rule in ranges.rules}
     assert set(rules) >= {'"met"', '"partial"', '"missing"'}
     assert rules['"met"'].startswith("J2:")
     # per item, the number of contracts missing it: the chart's data, under the heat map
@@ -400,8 +396,7 @@ def test_placing_reviews_by_hash_then_name(seed_batch: BatchResult):
     item = audit.items[0]
 
     def review(**changes) -> Review:
-        base = dict(document=audit.document, sha256=audit.sha256, item=item.item, tool_status=item.status.value,
-                    comment="ok")
+        base = dict(document=audit.document, sha256=audit.sha256, item=item.item, tool_status=item.status.value, comment="ok")
         return Review(**{**base, **changes})
 
     renamed = review(document="old name.txt", comment="renamed")
