@@ -101,6 +101,12 @@ class Item(_Strict):
     # evidence in the body is preferred to an annex (templates, descriptions), unless the item is
     # one that annexes are meant to hold, such as the description of the processing
     annex_evidence: Literal["avoid", "equal"] = "avoid"
+    # evidence is looked for first in the clause quoted for an earlier item: the content of a breach
+    # notification belongs with the processor's duty to notify, not with its help to the controller
+    evidence_near: str | None = None
+    # "list": a list item is quoted with its lead-in and the whole list (the list is the evidence,
+    # such as the elements a breach notification contains); "sentence": the item and its lead-in
+    evidence_quote: Literal["sentence", "list"] = "sentence"
 
     @field_validator("id")
     @classmethod
@@ -178,7 +184,11 @@ class Checklist(_Strict):
             unknown_context = sorted(set(getattr(self, field)) - known)
             if unknown_context:
                 raise ValueError(f"{field}: concept(s) {', '.join(unknown_context)} are defined in no language file")
-        for item in self.items:
+        for position, item in enumerate(self.items):
+            if item.evidence_near is not None and item.evidence_near not in ids[:position]:
+                raise ValueError(
+                    f"item '{item.id}': evidence_near '{item.evidence_near}' is not the ID of an item listed before it"
+                )
             for outcome in item.outcomes:
                 unknown = sorted(outcome.concepts - known)
                 if unknown:

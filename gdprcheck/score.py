@@ -14,6 +14,7 @@ from gdprcheck.values import ValueReader, parse_duration_spec, reader_for
 
 _MAX_QUOTE_CHARS = 700
 # a blank left in a template: "[SPECIFY TIME PERIOD]", "[ZEITRAUM ANGEBEN]", "____", "…"
+_BULLET = re.compile(r"^\s*[•●▪◦·\-–—*]\s+")
 _TEMPLATE_BLANK = re.compile(r"\[[^\]\n]{2,60}\]|_{3,}|\.{3,}|…")
 
 
@@ -31,7 +32,15 @@ class Scorer:
 
     def score(self, located: LocatedDocument) -> list[ItemResult]:
         view = _DocumentView(located, frozenset(self.checklist.evidence_context), frozenset(self.checklist.not_evidence))
-        return [self._score_item(item, view, located) for item in self.checklist.items]
+        results = []
+        quoted_clause: dict[str, int] = {}  # item ID -> index of the clause its evidence comes from
+        for item in self.checklist.items:
+            near = quoted_clause.get(item.evidence_near) if item.evidence_near else None
+            result, clause = self._score_item(item, view, located, near)
+            if clause is not None:
+                quoted_clause[item.id] = clause
+            results.append(result)
+        return results
 
     def _topic(self, item: Item) -> frozenset[str]:
         """Concepts of the item's family ("subprocessing.*"): a clause rich in them is the clause
@@ -40,7 +49,10 @@ class Scorer:
         related = [i for i in self.checklist.items if i.id.split(".")[0] == family]
         return frozenset().union(*(o.concepts for i in related for o in i.outcomes))
 
-    def _score_item(self, item: Item, view: _DocumentView, located: LocatedDocument) -> ItemResult:
+    def _score_item(
+        self, item: Item, view: _DocumentView, located: LocatedDocument, near: int | None
+    ) -> tuple[ItemResult, int | None]:
+        """The item's result, and the index of the clause its evidence was taken from."""
         name = located.document.source.name
         topic = self._topics[item.id]
         for group in _same_status_groups(item.outcomes):
@@ -49,9 +61,9 @@ class Scorer:
             annex_matters = item.annex_evidence == "avoid"
             pooled = sorted(
                 (
-                    (rank[:1] + (rank[1] and annex_matters, position) + rank[2:], candidate, outcome)
+                    (rank[:1] + (rank[1] and annex_matters, rank[2], position) + rank[3:], candidate, outcome)
                     for position, outcome in enumerate(group)
-                    for rank, candidate in view.candidates(outcome, topic)
+                    for rank, candidate in view.candidates(outcome, topic, near, item.evidence_quote == "list")
                 ),
                 key=lambda entry: entry[0],
             )
@@ -61,19 +73,20 @@ class Scorer:
                 value = _extract_value(item, candidate.sentence, view, reader)
                 if outcome.value is not None and not _value_passes(value, outcome.value):
                     continue
-                return ItemResult(
+                result = ItemResult(
                     document=name,
                     item=item.id,
                     title=item.title,
                     status=Status(outcome.status),
                     value=value,
-                    evidence=_evidence(candidate.sentence, clause, view),
+                    evidence=_evidence(candidate.sentence, clause, view, whole_list=item.evidence_quote == "list"),
                     language=clause.language,
                     rationale=_rationale(outcome, candidate, value),
                     matched=sorted(candidate.matched),
                     is_red_flag=item.is_red_flag,
                 )
-        return ItemResult(
+                return result, candidate.sentence.clause_index
+        missing = ItemResult(
             document=name,
             item=item.id,
             title=item.title,
@@ -82,6 +95,7 @@ class Scorer:
             rationale=item.missing_rationale or f"No clause of the contract addresses: {item.description}",
             is_red_flag=item.is_red_flag,
         )
+        return missing, None
 
 
 class _DocumentView:
@@ -90,6 +104,7 @@ class _DocumentView:
     def __init__(self, located: LocatedDocument, context: frozenset[str], not_evidence: frozenset[str] = frozenset()):
         self.text = located.text
         self.sentences = located.sentences
+        self._index = {id(sentence): i for i, sentence in enumerate(located.sentences)}
         self.sentence_concepts = [
             frozenset()
             if s.concepts & not_evidence
@@ -104,6 +119,10 @@ class _DocumentView:
             for clause, indices in self.clause_sentences.items()
         }
         self.document_concepts = frozenset().union(*self.sentence_concepts) if self.sentence_concepts else frozenset()
+        # sentences that are list items or introduce them
+        self.in_lists = {i for i, s in enumerate(located.sentences) if s.lead_in is not None} | {
+            s.lead_in for s in located.sentences if s.lead_in is not None
+        }
         self.in_context = {clause: bool(concepts & context) or not context for clause, concepts in self.clause_concepts.items()}
         self.in_annex = [clause.in_annex for clause in located.clauses]
         self.article_sentences: dict[str, list[int]] = {}
@@ -115,14 +134,20 @@ class _DocumentView:
             for section, indices in self.article_sentences.items()
         }
 
+    def index_of(self, sentence: Sentence) -> int:
+        return self._index[id(sentence)]
+
     def lead_in_text(self, sentence: Sentence) -> str:
         return self.sentences[sentence.lead_in].text if sentence.lead_in is not None else ""
 
-    def candidates(self, outcome: Outcome, topic: frozenset[str] = frozenset()) -> list[tuple[tuple, _Candidate]]:
+    def candidates(
+        self, outcome: Outcome, topic: frozenset[str] = frozenset(), near: int | None = None, prefer_lists: bool = False
+    ) -> list[tuple[tuple, _Candidate]]:
         """Sentences that can carry the outcome, each with its rank: clauses about personal data
-        first, then the body before annexes, then the article and then the clause richest in the
-        item's topic, then document order. For wider scopes: the sentence of each qualifying clause, or of the
-        document, that holds most of the outcome's concepts."""
+        first, then the body before annexes, then the clause `near` (where a related item was
+        found), then the article and then the clause richest in the item's topic, then document
+        order. For wider scopes: the sentence of each qualifying clause, or of the document, that
+        holds most of the outcome's concepts (with `prefer_lists`, a list item or lead-in wins a tie)."""
         if any(c in self.document_concepts for c in outcome.none_in_document):
             return []
         wanted = set(outcome.all) | set(outcome.any)
@@ -143,10 +168,16 @@ class _DocumentView:
             chosen = []
             for indices in groups:
                 union = frozenset().union(*(self.sentence_concepts[i] for i in indices))
-                # the sentence that says most by itself; concepts inherited from a lead-in break ties
+                # the sentence that says most by itself; when the evidence is a list, a list item or
+                # lead-in before other sentences; concepts inherited from a lead-in break the ties
                 best = max(
                     indices,
-                    key=lambda i: (len(self.sentences[i].concepts & wanted), len(self.sentence_concepts[i] & wanted), -i),
+                    key=lambda i: (
+                        len(self.sentences[i].concepts & wanted),
+                        prefer_lists and i in self.in_lists,
+                        len(self.sentence_concepts[i] & wanted),
+                        -i,
+                    ),
                 )
                 chosen.append((best, union & wanted))
         ranked = []
@@ -155,6 +186,7 @@ class _DocumentView:
             rank = (
                 not self.in_context[clause],
                 self.in_annex[clause],
+                clause != near,
                 -len(self.article_concepts[self.sections[clause]] & topic),  # the article given to the topic
                 -len(self.clause_concepts[clause] & topic),
                 index,
@@ -224,10 +256,14 @@ def _value_passes(value: str, rule: ValueRule) -> bool:
     return False
 
 
-def _evidence(sentence: Sentence, clause: Clause, view: _DocumentView) -> Evidence:
+def _evidence(sentence: Sentence, clause: Clause, view: _DocumentView, whole_list: bool = False) -> Evidence:
+    if whole_list:
+        listed = _whole_list(sentence, view)
+        if listed is not None:
+            return Evidence(quote=listed, clause=clause.ref, start=sentence.start, end=sentence.end)
     marker = CITABLE_LIST_MARKER.match(sentence.text)
     ref = f"{clause.ref} {marker.group(1)}" if marker else clause.ref
-    quote = sentence.text if len(sentence.text) <= _MAX_QUOTE_CHARS else sentence.text[: _MAX_QUOTE_CHARS - 1] + "…"
+    quote = _shorten(sentence.text, _MAX_QUOTE_CHARS)
     if sentence.lead_in is not None:
         # a list item is quoted with the sentence it completes: "The processor shall: (i) ..."
         lead = view.sentences[sentence.lead_in]
@@ -235,6 +271,52 @@ def _evidence(sentence: Sentence, clause: Clause, view: _DocumentView) -> Eviden
         adjacent = not view.text[lead.end : sentence.start].strip()
         quote = f"{lead_in} {quote}" if adjacent else f"{lead_in} … {quote}"
     return Evidence(quote=quote, clause=ref, start=sentence.start, end=sentence.end)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _whole_list(sentence: Sentence, view: _DocumentView) -> str | None:
+    """The lead-in and every item of the list the sentence belongs to (or introduces), in order;
+    when too long for a quote, the items nearest the sentence, gaps marked "…"."""
+    index = view.index_of(sentence)
+    lead = sentence.lead_in if sentence.lead_in is not None else index
+    members = [i for i in range(lead + 1, len(view.sentences)) if view.sentences[i].lead_in == lead]
+    if not members:
+        return None
+    anchor = index if index in members else members[0]
+    budget = _MAX_QUOTE_CHARS - min(len(view.sentences[lead].text), _MAX_QUOTE_CHARS // 2)
+    kept = {anchor}
+    used = len(_shorten(view.sentences[anchor].text, budget))
+    # a window around the anchor, widened on both sides (the following item first) while it fits
+    low = high = members.index(anchor)
+    open_sides = {1, -1}
+    while open_sides:
+        for side in (1, -1):
+            if side not in open_sides:
+                continue
+            neighbour = high + 1 if side == 1 else low - 1
+            length = len(view.sentences[members[neighbour]].text) + 1 if 0 <= neighbour < len(members) else None
+            if length is None or used + length > budget:
+                open_sides.discard(side)
+                continue
+            kept.add(members[neighbour])
+            used += length
+            high, low = (neighbour, low) if side == 1 else (high, neighbour)
+    lead_text = view.sentences[lead].text
+    parts = [lead_text if len(lead_text) <= _MAX_QUOTE_CHARS // 2 else "…" + lead_text[-(_MAX_QUOTE_CHARS // 2) :]]
+    previous = lead
+    for i in members:
+        if i in kept:
+            gap = i != previous + 1 or bool(view.text[view.sentences[previous].end : view.sentences[i].start].strip())
+            # items run on in the quote: a bare bullet ("-", "•") would read as a dash there
+            text = _BULLET.sub("", view.sentences[i].text, count=1)
+            parts.append(("… " if gap else "") + _shorten(text, budget))
+            previous = i
+    if previous != members[-1]:
+        parts.append("…")
+    return " ".join(parts)
 
 
 def _rationale(outcome: Outcome, candidate: _Candidate, value: str) -> str:

@@ -85,6 +85,14 @@ def test_unknown_concept_is_named(tmp_path):
         load_checklist(path)
 
 
+def test_evidence_near_must_name_an_earlier_item(tmp_path):
+    path = _copy_checklist(tmp_path)
+    _edit(path, lambda d: d["items"][0].update(evidence_near="breach.notification"))
+    expected = "item 'roles': evidence_near 'breach.notification' is not the ID of an item listed before it"
+    with pytest.raises(ChecklistError, match=expected):
+        load_checklist(path)
+
+
 def test_invalid_threshold_is_named(tmp_path):
     path = _copy_checklist(tmp_path)
     _edit(path, lambda d: d["items"][13]["outcomes"][0]["value"].update(max="two days"))

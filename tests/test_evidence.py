@@ -1,0 +1,55 @@
+"""Which sentence is quoted, and how: the content of a breach notification is read next to the
+processor's duty to notify (not in the help it gives the controller with the controller's own
+notification), and is quoted as the whole list of elements, bullets run on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gdprcheck.models import Document
+
+TWO_BREACH_CLAUSES = """\
+9. Personal data breaches
+
+9.1 Where a personal data breach concerns data processed by the Customer, the Supplier shall assist the Customer:
+(a) in notifying the breach to the supervisory authority;
+(b) in obtaining the following information, which the Customer's notification must include:
+(1) the nature of the personal data breach;
+(2) the likely consequences of the breach.
+
+9.2 Where a personal data breach concerns personal data processed by the Supplier as processor, the Supplier shall notify the Customer without undue delay and at the latest within 36 hours. The notification shall contain at least:
+- a description of the nature of the breach, the categories and approximate number of data subjects concerned;
+- a contact point for further information;
+- the likely consequences and the measures taken to address the breach.
+
+9.3 The Customer is the controller of the personal data processed under this Agreement.
+"""
+
+
+def _result(auditor, text: str, item: str):
+    document = Document(source=Path("breach.txt"), text=text, sha256="", file_format="txt")
+    return next(r for r in auditor.audit_document(document).results if r.item == item)
+
+
+def test_breach_content_is_read_in_the_clause_of_the_duty_to_notify(auditor):
+    notification = _result(auditor, TWO_BREACH_CLAUSES, "breach.notification")
+    assert notification.value == "36 hours" and notification.evidence.clause.endswith("9.2")
+    content = _result(auditor, TWO_BREACH_CLAUSES, "breach.content")
+    assert content.status.value == "met"
+    assert content.evidence.clause.endswith("9.2"), content.evidence
+
+
+def test_breach_content_quotes_the_whole_list_without_bullets(auditor):
+    quote = _result(auditor, TWO_BREACH_CLAUSES, "breach.content").evidence.quote
+    assert quote.startswith("The notification shall contain at least: a description of the nature")
+    assert "a contact point for further information; the likely consequences" in quote
+    assert " - " not in quote
+
+
+def test_a_long_list_is_cut_around_the_item_that_decided(auditor):
+    filler = "".join(f"- an element number {n} that the notification must also describe in some detail;\n" for n in range(30))
+    text = TWO_BREACH_CLAUSES.replace("- a contact point for further information;\n", filler)
+    quote = _result(auditor, text, "breach.content").evidence.quote
+    assert len(quote) <= 800
+    assert quote.startswith("The notification shall contain at least:") and quote.endswith("…")
+    assert "a description of the nature of the breach" in quote
