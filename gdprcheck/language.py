@@ -12,6 +12,7 @@ from gdprcheck.models import Clause
 
 _MIN_WORDS_FOR_OWN_LANGUAGE = 12
 _MIN_CONFIDENCE = 0.6
+_MAX_CHARS_JUDGED = 1000  # a paragraph tells the language; more only costs time
 
 
 @cache
@@ -24,7 +25,7 @@ def detect(text: str, languages: tuple[str, ...]) -> tuple[str, float]:
     """Most likely language code among `languages` and its confidence (0-1)."""
     if len(languages) == 1:
         return languages[0], 1.0
-    values = _detector(languages).compute_language_confidence_values(text[:5000])
+    values = _detector(languages).compute_language_confidence_values(text[:_MAX_CHARS_JUDGED])
     if not values:
         return languages[0], 0.0
     best = values[0]

@@ -45,18 +45,47 @@ class NormalisedText:
         return self.source_offsets[start], self.source_offsets[last] + 1
 
 
+_DROPPED = "\u00ad\u200b\ufeff"
+_SPACES = "\t\u00a0\u2007\u202f\u2009\u2002\u2003"
+
+
+def _needs_care(char: str) -> bool:
+    """Whether a character is anything but itself in the cleaned text."""
+    if char in _DROPPED or char in _SPACES or char == "\r":
+        return True
+    if char == "\n":
+        return False
+    if unicodedata.category(char) == "Cc" or unicodedata.combining(char):
+        return True
+    return ord(char) > 127 and unicodedata.normalize("NFKC", char) != char
+
+
 def _clean_chars(source: str) -> tuple[list[str], list[int]]:
-    """Compatibility-normalise characters (ligatures, odd spaces), drop soft hyphens and controls."""
+    """Compatibility-normalise characters (ligatures, odd spaces), drop soft hyphens and controls.
+
+    Runs of characters that stay as they are (nearly all of a contract) are copied whole; only the
+    others go through the character rules."""
     chars: list[str] = []
     offsets: list[int] = []
-    for index, char in enumerate(source):
-        if char in "\u00ad\u200b\ufeff":
+    special = sorted(char for char in set(source) if _needs_care(char))
+    if not special:
+        return list(source), list(range(len(source)))
+    pattern = re.compile("[" + "".join(re.escape(char) for char in special) + "]")
+    position = 0
+    for match in pattern.finditer(source):
+        index = match.start()
+        if index > position:
+            chars.extend(source[position:index])
+            offsets.extend(range(position, index))
+        position = index + 1
+        char = match.group()
+        if char in _DROPPED:
             continue
         if char == "\r":
             if index + 1 < len(source) and source[index + 1] == "\n":
                 continue
             char = "\n"
-        if char in "\t\u00a0\u2007\u202f\u2009\u2002\u2003":
+        if char in _SPACES:
             char = " "
         if char != "\n" and unicodedata.category(char) == "Cc":
             continue
@@ -70,19 +99,18 @@ def _clean_chars(source: str) -> tuple[list[str], list[int]]:
         for out in unicodedata.normalize("NFKC", char) if ord(char) > 127 else char:
             chars.append(out)
             offsets.append(index)
+    if position < len(source):
+        chars.extend(source[position:])
+        offsets.extend(range(position, len(source)))
     return chars, offsets
 
 
 def _lines(chars: list[str], offsets: list[int]) -> list[tuple[str, list[int]]]:
-    lines, current, current_offsets = [], [], []
-    for char, offset in zip(chars, offsets, strict=True):
-        if char == "\n":
-            lines.append(("".join(current), current_offsets))
-            current, current_offsets = [], []
-        else:
-            current.append(char)
-            current_offsets.append(offset)
-    lines.append(("".join(current), current_offsets))
+    text = "".join(chars)
+    lines, start = [], 0
+    for line in text.split("\n"):
+        lines.append((line, offsets[start : start + len(line)]))
+        start += len(line) + 1
     return lines
 
 
@@ -117,14 +145,17 @@ def normalise(source: str) -> NormalisedText:
     separator_offset = 0
     for raw, raw_offsets in lines:
         # collapse inner runs of spaces, strip both ends
-        pairs = enumerate(zip(raw, raw_offsets, strict=True))
-        kept = [(c, o) for i, (c, o) in pairs if not (c == " " and i > 0 and raw[i - 1] == " ")]
-        while kept and kept[0][0] == " ":
-            kept.pop(0)
-        while kept and kept[-1][0] == " ":
-            kept.pop()
-        line = "".join(c for c, _ in kept)
-        line_offsets = [o for _, o in kept]
+        if "  " in raw or raw[:1] == " " or raw[-1:] == " ":
+            pairs = enumerate(zip(raw, raw_offsets, strict=True))
+            kept = [(c, o) for i, (c, o) in pairs if not (c == " " and i > 0 and raw[i - 1] == " ")]
+            while kept and kept[0][0] == " ":
+                kept.pop(0)
+            while kept and kept[-1][0] == " ":
+                kept.pop()
+            line = "".join(c for c, _ in kept)
+            line_offsets = [o for _, o in kept]
+        else:
+            line, line_offsets = raw, raw_offsets
         if not line:
             blank_seen = bool(out)
             continue

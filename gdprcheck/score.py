@@ -119,6 +119,10 @@ class _DocumentView:
             for clause, indices in self.clause_sentences.items()
         }
         self.document_concepts = frozenset().union(*self.sentence_concepts) if self.sentence_concepts else frozenset()
+        self.by_concept: dict[str, list[int]] = {}  # concept -> sentences holding it, in order
+        for index, concepts in enumerate(self.sentence_concepts):
+            for concept in concepts:
+                self.by_concept.setdefault(concept, []).append(index)
         # sentences that are list items or introduce them
         self.in_lists = {i for i, s in enumerate(located.sentences) if s.lead_in is not None} | {
             s.lead_in for s in located.sentences if s.lead_in is not None
@@ -133,6 +137,15 @@ class _DocumentView:
             section: frozenset().union(*(self.sentence_concepts[i] for i in indices))
             for section, indices in self.article_sentences.items()
         }
+
+    def _holding(self, outcome: Outcome) -> list[int]:
+        """Sentences that can satisfy the outcome: those holding its rarest required concept, or
+        any of its alternatives (all sentences when it requires nothing)."""
+        if outcome.all:
+            return min((self.by_concept.get(c, []) for c in outcome.all), key=len)
+        if outcome.any:
+            return sorted(set().union(*(self.by_concept.get(c, []) for c in outcome.any)))
+        return list(range(len(self.sentences)))
 
     def index_of(self, sentence: Sentence) -> int:
         return self._index[id(sentence)]
@@ -152,7 +165,7 @@ class _DocumentView:
             return []
         wanted = set(outcome.all) | set(outcome.any)
         if outcome.scope == "sentence":
-            passing = [i for i, concepts in enumerate(self.sentence_concepts) if _satisfies(concepts, outcome)]
+            passing = [i for i in self._holding(outcome) if _satisfies(self.sentence_concepts[i], outcome)]
             # a list item that passes with its lead-in is better evidence than the lead-in alone
             superseded = {self.sentences[i].lead_in for i in passing}
             chosen = [(i, self.sentence_concepts[i] & wanted) for i in passing if i not in superseded]

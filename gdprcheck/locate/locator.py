@@ -164,6 +164,7 @@ class Locator:
             | set(checklist.not_evidence)
         )
         self._scanners: dict[str, ConceptScanner] = {}
+        self._uses_tokens: dict[str, bool] = {}
         self._full: dict[str, object] = {}
         self._statistical: dict[str, object] = {}
         self._fast: dict[str, object] = {}
@@ -181,7 +182,9 @@ class Locator:
         return ";".join(parts)
 
     def _token_patterns(self, language: str) -> bool:
-        return has_token_patterns(self.checklist.languages[language].concepts)
+        if language not in self._uses_tokens:
+            self._uses_tokens[language] = has_token_patterns(self.checklist.languages[language].concepts)
+        return self._uses_tokens[language]
 
     def scanner(self, language: str) -> ConceptScanner:
         if language not in self._scanners:
