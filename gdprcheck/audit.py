@@ -70,6 +70,18 @@ class Auditor:
         return batch
 
 
+def document_name(path: Path, root: Path | None = None) -> str:
+    """How a contract is named in the report, the labels and the reviews: its path relative to the
+    audited folder ("suppliers/hosting.pdf"), so that two files of the same name in different
+    sub-folders stay two documents; the bare file name when there is no folder to be relative to."""
+    if root is not None and root.is_dir():
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
 def contract_files(folder: Path, recursive: bool = False) -> tuple[list[Path], list[FileError]]:
     """Files to audit in a folder, sorted; other files are returned as skipped, with the reason."""
     if not folder.exists():
@@ -81,7 +93,7 @@ def contract_files(folder: Path, recursive: bool = False) -> tuple[list[Path], l
     for path in sorted(entries):
         if not path.is_file():
             continue
-        name = path.relative_to(folder).as_posix()
+        name = document_name(path, folder)
         if path.name.startswith((".", "~$")):
             continue  # hidden files and Word lock files are never contracts
         if path.suffix.lower() in SUPPORTED_SUFFIXES:

@@ -61,10 +61,7 @@ class ResultCache:
             cached = DocumentAudit.model_validate_json((self.folder / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        # the same text may arrive under another name: the report must show this file's name
-        name = path.name
-        results = [result.model_copy(update={"document": name}) for result in cached.results]
-        return cached.model_copy(update={"document": name, "results": results})
+        return cached  # the same text may arrive under another name: run_batch names it
 
     def put(self, key: str | None, audit: DocumentAudit) -> None:
         if key is None or audit.sha256 != self._digests.get(key):
@@ -115,8 +112,12 @@ def run_batch(
     prefer_trained: bool = True,
     progress: bool = False,
     limits: ReadLimits | None = None,
+    root: Path | None = None,
 ) -> BatchResult:
-    """Audit `files` in order; results come back in the same order whatever the number of jobs."""
+    """Audit `files` in order; results come back in the same order whatever the number of jobs,
+    each named by its path relative to `root`, the audited folder (see `document_name`)."""
+    from gdprcheck.audit import document_name
+
     cache = ResultCache(cache_dir, checklist, pipeline_mode(checklist, prefer_trained), limits) if cache_dir else None
     keys = {path: cache.key(path) for path in files} if cache else {}
     outcomes: dict[Path, DocumentAudit | FileError] = {}
@@ -137,9 +138,18 @@ def run_batch(
     # only small records are kept: every Doc was dropped with the clause it was made for
     batch = BatchResult(checklist_path=checklist.source)
     for path in files:
-        outcome = outcomes[path]
+        outcome = _named(outcomes[path], document_name(path, root))
         (batch.audits if isinstance(outcome, DocumentAudit) else batch.errors).append(outcome)
     return batch
+
+
+def _named(outcome: DocumentAudit | FileError, name: str) -> DocumentAudit | FileError:
+    if outcome.document == name:
+        return outcome
+    if isinstance(outcome, FileError):
+        return outcome.model_copy(update={"document": name})
+    results = [result.model_copy(update={"document": name}) for result in outcome.results]
+    return outcome.model_copy(update={"document": name, "results": results})
 
 
 def _audit(

@@ -136,6 +136,7 @@ def _limits(args: argparse.Namespace):
 
 
 def _run_batch(args: argparse.Namespace, checklist, files: list[Path], limits=None):
+    """The batch with the command's options; documents named relative to the folder given."""
     from gdprcheck.batch import resolve_cache_dir, resolve_jobs, run_batch
 
     return run_batch(
@@ -146,6 +147,7 @@ def _run_batch(args: argparse.Namespace, checklist, files: list[Path], limits=No
         prefer_trained=not args.blank_pipelines,
         progress=not args.quiet,
         limits=limits,
+        root=args.folder,
     )
 
 
@@ -183,7 +185,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from gdprcheck.audit import contract_files
+    from gdprcheck.audit import contract_files, document_name
     from gdprcheck.report import ReviewError, check_baseline, write_reports
 
     checklist = _load(args.checklist)
@@ -221,8 +223,9 @@ def _audit(args: argparse.Namespace) -> int:
         "limits": f"{limits.max_file_mb:g} MB, {limits.max_pdf_pages} PDF pages, "
         f"{limits.max_docx_expanded_mb:g} MB unzipped .docx, {limits.max_seconds or 'no'} s per file",
     }
+    audited = {document_name(f, args.folder): f for f in files}
     try:
-        written = write_reports(batch, checklist, args.out, audited_files=files, baseline=args.baseline, options=options)
+        written = write_reports(batch, checklist, args.out, audited_files=audited, baseline=args.baseline, options=options)
     except ReviewError as exc:
         print(f"baseline error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -243,7 +246,7 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from gdprcheck.audit import contract_files
+    from gdprcheck.audit import contract_files, document_name
     from gdprcheck.evaluate import LabelError, evaluate, read_labels
 
     checklist = _load(args.checklist)
@@ -260,7 +263,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     limits = _limits(args)
     if limits is None:
         return EXIT_USAGE
-    batch = _run_batch(args, checklist, [f for f in files if f.name in labelled], limits)
+    batch = _run_batch(args, checklist, [f for f in files if document_name(f, args.folder) in labelled], limits)
     result = evaluate(batch, labels)
     for error in batch.errors:
         print(f"{error.document}: {error.problem}", file=sys.stderr)

@@ -65,7 +65,7 @@ BAD = {
     "notes.txt": "no contract-like text",
     "tarifs.xlsx": "skipped: '.xlsx' is not a contract format",
 }
-GOOD = ["utf8.txt", "bom.txt", "utf16.txt", "cp1252.txt", "contrat.pdf", "contrat.docx", "suivi.docx", "annexe.md"]
+GOOD = ["utf8.txt", "bom.txt", "utf16.txt", "cp1252.txt", "contrat.pdf", "contrat.docx", "suivi.docx", "sous-dossier/annexe.md"]
 
 
 @pytest.fixture(scope="module")

@@ -91,7 +91,7 @@ def all_comments(path: Path) -> str:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory, seed_batch, checklist) -> Path:
     out = tmp_path_factory.mktemp("workbook")
-    write_reports(seed_batch, checklist, out, sorted(SEEDS.glob("*.txt")), options={"folder": str(SEEDS)})
+    write_reports(seed_batch, checklist, out, {p.name: p for p in sorted(SEEDS.glob("*.txt"))}, options={"folder": str(SEEDS)})
     return out / WORKBOOK_NAME
 
 
@@ -518,3 +518,29 @@ def test_libreoffice_opens_and_prints_the_workbook(tmp_path, seed_batch, checkli
     for audit in batch.audits:
         assert audit.document in text
     assert "Carried-over reviews" in text
+
+
+def test_same_file_name_in_two_sub_folders_stays_two_documents(tmp_path):
+    folder, out = tmp_path / "contracts", tmp_path / "reports"
+    for sub, seed in (("hosting", SEED_NAMES[0]), ("helpdesk", SEED_NAMES[1])):
+        (folder / sub).mkdir(parents=True)
+        shutil.copy(SEEDS / seed, folder / sub / "contrat.txt")
+    assert main(["audit", str(folder), "--recursive", "--out", str(out), "--quiet", "--no-cache"]) == 0
+    workbook = out / WORKBOOK_NAME
+    book = load_workbook(workbook)
+    hosting, helpdesk = contract_sheet(book, "hosting/contrat.txt"), contract_sheet(book, "helpdesk/contrat.txt")
+    assert hosting.title != helpdesk.title
+    columns, rows = table(hosting)
+    hosting.cell(row=rows["breach.notification"], column=columns[layout.REVIEWER_COMMENT], value="hosting: ok")
+    book.save(workbook)
+    paths = {row[0]: row[3] for row in book["Run info"].iter_rows(values_only=True) if row and row[0] and "/" in str(row[0])}
+    assert paths["hosting/contrat.txt"].endswith(str(Path("hosting") / "contrat.txt"))
+
+    # the helpdesk contract changes; the hosting review stays where it was typed, and only there
+    with open(folder / "helpdesk" / "contrat.txt", "a", encoding="utf-8") as handle:
+        handle.write("\n\nARTICLE 99 – Divers\nLe présent contrat est régi par le droit belge.\n")
+    assert main(["audit", str(folder), "--recursive", "--out", str(out), "--quiet", "--no-cache"]) == 0
+    book = load_workbook(workbook)
+    assert finding(contract_sheet(book, "hosting/contrat.txt"), "breach.notification")[layout.REVIEWER_COMMENT] == "hosting: ok"
+    helpdesk = contract_sheet(book, "helpdesk/contrat.txt")
+    assert all(finding(helpdesk, item)[layout.REVIEWER_COMMENT] is None for item in table(helpdesk)[1])

@@ -40,7 +40,7 @@ def write_reports(
     batch: BatchResult,
     checklist: Checklist,
     out: Path,
-    audited_files: list[Path] | None = None,
+    audited_files: dict[str, Path] | None = None,  # document name -> the file audited
     *,
     baseline: Path | None = None,
     options: dict[str, str] | None = None,
@@ -59,7 +59,7 @@ def write_reports(
         )
     out.mkdir(parents=True, exist_ok=True)
     backup = _backup_path(workbook) if workbook.exists() else None
-    run = RunInfo(options=dict(options or {}), review_sources=sources, backup=backup, audited_files=list(audited_files or []))
+    run = RunInfo(options=dict(options or {}), review_sources=sources, backup=backup, audited_files=dict(audited_files or {}))
     if backup is not None:
         _atomic_write(backup, lambda path: shutil.copy2(workbook, path))
     _atomic_write(workbook, lambda path: write_workbook(batch, checklist, path, placement, run))

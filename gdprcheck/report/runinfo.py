@@ -22,7 +22,7 @@ class RunInfo:
     options: dict[str, str] = field(default_factory=dict)  # the command's options, as typed or defaulted
     review_sources: list[Path] = field(default_factory=list)  # workbooks whose reviews were carried over
     backup: Path | None = None  # where the previous workbook was kept
-    audited_files: list[Path] = field(default_factory=list)
+    audited_files: dict[str, Path] = field(default_factory=dict)  # document name -> file
 
 
 def write_run_info(
@@ -58,7 +58,7 @@ def write_run_info(
 
     files_header = len(fields) + 3
     header_row(sheet, files_header, ["File", "SHA-256", "Sheet", "Path"])
-    paths = {path.name: path for path in run.audited_files}
+    paths = run.audited_files
     for row, audit in enumerate(batch.audits, start=files_header + 1):
         put(sheet, row, 1, audit.document)
         put(sheet, row, 2, audit.sha256)
