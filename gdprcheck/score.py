@@ -59,18 +59,18 @@ class Scorer:
             # outcomes of one status are alternative routes to it: their candidates compete on rank
             # (a body clause reached by the second rule beats an annex reached by the first)
             annex_matters = item.annex_evidence == "avoid"
-            pooled = sorted(
-                (
-                    (rank[:1] + (rank[1] and annex_matters, rank[2], position) + rank[3:], candidate, outcome)
-                    for position, outcome in enumerate(group)
-                    for rank, candidate in view.candidates(outcome, topic, near, item.evidence_quote == "list")
-                ),
-                key=lambda entry: entry[0],
-            )
-            for _, candidate, outcome in pooled:
-                clause = located.clauses[candidate.sentence.clause_index]
-                reader = self._readers.get(clause.language) or self._readers[located.language]
-                value = _extract_value(item, candidate.sentence, view, reader)
+            entries = []
+            for position, outcome in enumerate(group):
+                for rank, candidate in view.candidates(outcome, topic, near, item.evidence_quote == "list"):
+                    clause = located.clauses[candidate.sentence.clause_index]
+                    reader = self._readers.get(clause.language) or self._readers[located.language]
+                    value = _extract_value(item, candidate.sentence, view, reader)
+                    # for an item with a value, the sentence that states it ("within 72 hours")
+                    # before one that only speaks of the subject ("notifications will describe")
+                    vague = item.value is not None and value in ("", "unspecified")
+                    key = rank[:1] + (rank[1] and annex_matters, rank[2], vague, position) + rank[3:]
+                    entries.append((key, candidate, outcome, clause, value))
+            for _, candidate, outcome, clause, value in sorted(entries, key=lambda entry: entry[0]):
                 if outcome.value is not None and not _value_passes(value, outcome.value):
                     continue
                 result = ItemResult(
