@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from gdprcheck.checklist import Checklist
+from gdprcheck.contractness import check_contract_text
 from gdprcheck.language import assign_languages
 from gdprcheck.locate import Locator
 from gdprcheck.models import BatchResult, Document, DocumentAudit, FileError, LocatedDocument
@@ -43,7 +44,10 @@ class Auditor:
         return LocatedDocument(document=document, text=normalised.text, language=language, clauses=clauses, sentences=sentences)
 
     def audit_file(self, path: Path) -> DocumentAudit:
-        return self.audit_document(read_document(path, self.limits))
+        """Read, check that the text is a contract, audit."""
+        document = read_document(path, self.limits)
+        check_contract_text(document.text, self.checklist)
+        return self.audit_document(document)
 
     def audit_document(self, document: Document) -> DocumentAudit:
         located = self.locate_document(document)

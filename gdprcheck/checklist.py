@@ -143,6 +143,19 @@ class LanguageData(_Strict):
     durations: DurationWords
     keywords: dict[Literal["immediate", "undue_delay", "unspecified"], list[str]]
     places: dict[str, list[str]] = Field(default_factory=dict)
+    # words any contract in this language uses (regular expressions, from a word start): a text
+    # with too few of them is not audited (see Checklist.min_contract_terms)
+    contract_words: list[str] = Field(default_factory=list)
+
+    @field_validator("contract_words")
+    @classmethod
+    def _words_compile(cls, words: list[str]) -> list[str]:
+        for word in words:
+            try:
+                re.compile(word)
+            except re.error as exc:
+                raise ValueError(f"contract word {word!r} is not a valid regular expression ({exc})") from None
+        return words
 
     @field_validator("concepts")
     @classmethod
@@ -169,6 +182,10 @@ class Checklist(_Strict):
     # concepts that disqualify a sentence as evidence for anything: a definition of "processor"
     # says nothing about who the processor is or what it must do
     not_evidence: list[str] = Field(default_factory=list)
+    # a text that uses fewer distinct contract words (the languages' contract_words) than this is no
+    # contract (a letter, minutes, a price list): scored, it would come out "all missing" and make
+    # its vendor look like the worst in the batch, so it is reported as an error instead
+    min_contract_terms: int = Field(default=3, ge=0)
     items: list[Item]
     source: str = ""
     sha256: str = ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import stat
 import time
 from pathlib import Path
@@ -73,26 +72,6 @@ def _size(size: int) -> str:
     return f"{size / _MB:.0f} MB" if size >= 10 * _MB else f"{size / _MB:.1f} MB"
 
 
-# Words a contract, and a processor agreement above all, cannot do without, in the four languages audited. A text
-# that uses fewer than three of them (a letter, minutes, a price list, lorem ipsum) is not audited: scored, it
-# would come out "all missing" and make its vendor look like the worst in the batch. Word starts, case ignored.
-_CONTRACT_WORDS = re.compile(
-    r"(?<!\w)(contra[ct]t|convention|accord|agreement|overeenkomst|vertrag|vereinbarung|clause|article|artikel"
-    r"|parti|party|parties|partij|prestataire|client|customer|supplier|vendor|provider|opdrachtgever|leverancier"
-    r"|auftraggeber|auftragnehmer|anbieter|sous-traitan|processor|controller|verwerk|verantwortlich|responsable"
-    r"|donn[ée]es|data|gegevens|daten|personnel|personal|persoonsgegevens|personenbezogen|traitement|processing"
-    r"|verarbeitung|rgpd|gdpr|avg|dsgvo|kunde|gesch[äa]ftsbedingung|haftung|liability|responsab|aansprakelijk"
-    r"|voorwaarden|conditions|terms)",
-    re.IGNORECASE,
-)
-_MIN_CONTRACT_WORDS = 3
-
-
-def contract_terms(body: str) -> int:
-    """How many distinct contract terms the text uses (its first 200,000 characters)."""
-    return len({match.lower() for match in _CONTRACT_WORDS.findall(body[:200_000])})
-
-
 def read_document(path: Path, limits: ReadLimits | None = None) -> Document:
     """Read one file; raise ReadError with a DPO-readable cause when it cannot be audited."""
     # Imported here so that a missing optional reader only affects files of its own format.
@@ -128,11 +107,6 @@ def read_document(path: Path, limits: ReadLimits | None = None) -> Document:
     body, notes = readers[suffix](data, limits)
     if len(body.split()) < 20:
         raise ReadError(f"no contract text found ({len(body.split())} words)")
-    terms = contract_terms(body)
-    if terms < _MIN_CONTRACT_WORDS:
-        raise ReadError(
-            f"no contract-like text ({len(body.split())} words, {terms} of the usual contract or data-protection terms)"
-        )
     return Document(
         source=path,
         text=body,
