@@ -36,17 +36,6 @@ def line_starts(doc: Doc) -> Doc:
     return doc
 
 
-def concept_regexes(concepts: dict[str, list[Any]]) -> list[tuple[str, re.Pattern[str]]]:
-    """One compiled regular expression per concept, from its string patterns (matched from a word
-    start, case-insensitively)."""
-    compiled = []
-    for name, patterns in concepts.items():
-        regexes = [p for p in patterns if isinstance(p, str)]
-        if regexes:
-            compiled.append((name, re.compile(rf"(?<!\w)(?:{'|'.join(regexes)})", re.IGNORECASE)))
-    return compiled
-
-
 class ConceptScanner:
     """Finds every concept's matches in a text, exactly as running each concept's expression with
     `finditer` would (a match starts where no word character precedes it; one concept's matches do
@@ -54,29 +43,34 @@ class ConceptScanner:
     begin it. That is several times faster than a pass per concept, and the concepts are many."""
 
     def __init__(self, concepts: dict[str, list[Any]]):
-        self._by_first: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        # per first character, each concept with only those of its patterns that can begin with it
+        # (the others cannot match there, and leaving them out keeps each expression small)
+        by_first: dict[str, list[tuple[str, str, int]]] = {}  # character -> (concept, source, groups)
         self._everywhere: list[tuple[str, re.Pattern[str]]] = []  # first character not known
-        for name, anchored in concept_regexes(concepts):
-            body = anchored.pattern[len("(?<!\\w)") :]
-            firsts = _first_characters(body)
-            if firsts is None:
-                self._everywhere.append((name, anchored))
+        for name, patterns in concepts.items():
+            regexes = [p for p in patterns if isinstance(p, str)]
+            if not regexes:
                 continue
-            compiled = re.compile(body, re.IGNORECASE)
-            for character in firsts:
-                self._by_first.setdefault(character, []).append((name, compiled))
-        characters = "".join(sorted(self._by_first))
+            analysed = [_analyse(pattern) for pattern in regexes]
+            if any(firsts is None for firsts, _ in analysed):
+                self._everywhere.append((name, re.compile(rf"(?<!\w)(?:{'|'.join(regexes)})", re.IGNORECASE)))
+                continue
+            for character in sorted(set().union(*(firsts for firsts, _ in analysed))):
+                chosen = [(p, groups) for p, (firsts, groups) in zip(regexes, analysed, strict=True) if character in firsts]
+                source = "|".join(p for p, _ in chosen)
+                by_first.setdefault(character, []).append((name, source, sum(groups for _, groups in chosen)))
+        characters = "".join(sorted(by_first))
         self._starts = re.compile(rf"(?<!\w)[{re.escape(characters)}]", re.IGNORECASE) if characters else None
         # per first character, the concepts that can begin with it tried in one call: a lookahead
         # each, capturing where that concept's match ends (patterns with groups of their own are
         # tried one by one, their group numbers would shift)
         self._tries: dict[str, tuple[re.Pattern[str] | None, list[tuple[int, str]], list[tuple[str, re.Pattern[str]]]]] = {}
-        for character, regexes in self._by_first.items():
-            plain = [(name, regex) for name, regex in regexes if regex.groups == 0]
-            alone = [(name, regex) for name, regex in regexes if regex.groups > 0]
+        for character, entries in by_first.items():
+            plain = [(name, source) for name, source, groups in entries if groups == 0]
+            alone = [(name, re.compile(f"(?:{source})", re.IGNORECASE)) for name, source, groups in entries if groups > 0]
             combined = None
             if plain:
-                combined = re.compile("".join(f"(?=({regex.pattern})|)" for _, regex in plain), re.IGNORECASE)
+                combined = re.compile("".join(f"(?=((?:{source}))|)" for _, source in plain), re.IGNORECASE)
             self._tries[character] = (combined, [(number + 1, name) for number, (name, _) in enumerate(plain)], alone)
 
     def scan(self, text: str) -> list[tuple[int, int, str]]:
@@ -108,16 +102,19 @@ class ConceptScanner:
         return found
 
 
-def _first_characters(pattern: str) -> set[str] | None:
-    """Lower-cased characters a case-insensitive match of `pattern` can begin with, or None when
-    that is not known (a class such as \\w, a wildcard, a pattern that may match nothing)."""
+def _analyse(pattern: str) -> tuple[set[str] | None, int]:
+    """The lower-cased characters a case-insensitive match of `pattern` can begin with (None when
+    that is not known: a class such as \\w, a wildcard, a pattern that may match nothing), and
+    how many groups it has."""
     try:
-        firsts = _first_of_sequence(_parser.parse(pattern, re.IGNORECASE).data)
+        parsed = _parser.parse(pattern, re.IGNORECASE)
+        firsts = _first_of_sequence(parsed.data)
+        groups = parsed.state.groups - 1
     except Exception:  # an analysis this module does not cover: scan everywhere instead
-        return None
+        return None, re.compile(pattern).groups
     if firsts is None or "" in firsts:
-        return None
-    return firsts
+        return None, groups
+    return firsts, groups
 
 
 def _cased(code: int) -> set[str]:
