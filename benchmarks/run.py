@@ -134,13 +134,13 @@ import json, sys, time
 start = time.perf_counter()
 from gdprcheck.audit import Auditor
 from gdprcheck.checklist import DEFAULT_CHECKLIST, load_checklist
-from gdprcheck.language import _detector
+from gdprcheck.language import detect
 imported = time.perf_counter()
 checklist = load_checklist(DEFAULT_CHECKLIST)
 auditor = Auditor(checklist)
 languages = sys.argv[1].split(",")
 auditor.locator.load(languages)
-_detector(tuple(checklist.languages))
+detect("The processor shall notify the controller of any personal data breach.", tuple(checklist.languages))  # loads the models
 print(json.dumps({"import": imported - start, "total": time.perf_counter() - start}))
 """
 
