@@ -3,6 +3,7 @@ in Belgium, and English annexes sit inside French contracts)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import cache
 
@@ -11,6 +12,9 @@ from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 from gdprcheck.models import Clause
 
 _MIN_WORDS_FOR_OWN_LANGUAGE = 12
+# a word is letters: list dashes, numbers and "–" separators of a sub-processor table do not make a
+# clause long enough to be judged on its own (company names read as any language)
+_WORD = re.compile(r"[^\W\d_]{2,}")
 _MIN_CONFIDENCE = 0.6
 _MAX_CHARS_JUDGED = 1000  # a paragraph tells the language; more only costs time
 
@@ -41,7 +45,7 @@ def assign_languages(clauses: list[Clause], languages: tuple[str, ...]) -> tuple
     judged: list[tuple[Clause, str | None]] = []
     volume: Counter[str] = Counter()
     for clause in clauses:
-        if len(clause.text.split()) >= _MIN_WORDS_FOR_OWN_LANGUAGE:
+        if len(_WORD.findall(clause.text)) >= _MIN_WORDS_FOR_OWN_LANGUAGE:
             code, confidence = detect(clause.text, languages)
             if confidence >= _MIN_CONFIDENCE:
                 judged.append((clause, code))
