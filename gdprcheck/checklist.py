@@ -95,7 +95,9 @@ class Item(_Strict):
     description: str
     recommendation: str = ""
     value: Literal["duration", "breach_timing", "countries"] | None = None
-    value_scope: Literal["sentence", "clause"] = "sentence"
+    # where the value may be read beyond the quoted sentence: its clause, or its whole article (a
+    # notice period in 12.2 for the audit right of 12.1); only sentences on the item's subject count
+    value_scope: Literal["sentence", "clause", "article"] = "sentence"
     outcomes: list[Outcome] = Field(min_length=1)
     missing_rationale: str = ""
     # evidence in the body is preferred to an annex (templates, descriptions), unless the item is

@@ -230,15 +230,15 @@ def _extract_value(item: Item, sentence: Sentence, view: _DocumentView, reader: 
     if item.value is None:
         return ""
     texts = [sentence.text + " " + view.lead_in_text(sentence)]
-    if item.value_scope == "clause":
-        # other sentences of the clause, but only those on the item's subject: a deadline for
-        # something else in the same clause is not the item's value
+    if item.value_scope in ("clause", "article"):
+        # other sentences of the clause (then of the article), but only those on the item's subject:
+        # a deadline for something else in the same clause is not the item's value
         subject = frozenset().union(*(set(o.all) | set(o.any) for o in item.outcomes))
-        texts += [
-            view.sentences[i].text
-            for i in view.clause_sentences[sentence.clause_index]
-            if view.sentences[i] != sentence and view.sentence_concepts[i] & subject
-        ]
+        nearby = list(view.clause_sentences[sentence.clause_index])
+        if item.value_scope == "article":
+            section = view.sections[sentence.clause_index]
+            nearby += [i for i in view.article_sentences[section] if view.sentences[i].clause_index != sentence.clause_index]
+        texts += [view.sentences[i].text for i in nearby if view.sentences[i] != sentence and view.sentence_concepts[i] & subject]
     if item.value == "countries":
         for text in texts:
             places = reader.places(text)

@@ -53,3 +53,24 @@ def test_a_long_list_is_cut_around_the_item_that_decided(auditor):
     assert len(quote) <= 800
     assert quote.startswith("The notification shall contain at least:") and quote.endswith("…")
     assert "a description of the nature of the breach" in quote
+
+
+AUDIT_ARTICLE = """\
+12. Audits
+
+12.1 The Supplier shall make available to the Customer all information necessary to demonstrate compliance with this Agreement and shall allow for and contribute to audits, including inspections, conducted by the Customer or an auditor mandated by the Customer.
+
+12.2 The Customer shall give the Supplier at least thirty (30) days' prior written notice of any audit.
+
+13. Term
+
+13.1 Either party may terminate this Agreement with three (3) months' notice.
+"""
+
+
+def test_a_value_is_read_in_the_next_clause_of_the_same_article_only(auditor):
+    audit = _result(auditor, AUDIT_ARTICLE, "audit.rights")
+    assert audit.status.value == "met" and audit.evidence.clause.endswith("12.1")
+    assert audit.value == "30 days"
+    deletion = _result(auditor, AUDIT_ARTICLE, "deletion.return")
+    assert deletion.value in ("", "unspecified")  # the termination notice of article 13 is no deletion deadline
