@@ -74,3 +74,17 @@ def test_a_value_is_read_in_the_next_clause_of_the_same_article_only(auditor):
     assert audit.value == "30 days"
     deletion = _result(auditor, AUDIT_ARTICLE, "deletion.return")
     assert deletion.value in ("", "unspecified")  # the termination notice of article 13 is no deletion deadline
+
+
+def test_a_numbered_run_in_heading_is_quoted_with_its_sentence(auditor):
+    text = (
+        "6. Privacy and security\n\n"
+        "6.3 Security. The Supplier shall implement appropriate technical and organisational measures to ensure a level of security appropriate to the risk.\n\n"
+        "6.6 Service Providers. The Supplier may use sub-processors to help provide the Service.\n"
+    )
+    security = _result(auditor, text, "security.measures")
+    assert security.evidence.quote.startswith("6.3 Security. The Supplier shall implement appropriate")
+    subprocessing = _result(auditor, text, "subprocessing.authorisation")
+    assert (
+        subprocessing.evidence.quote == "6.6 Service Providers. The Supplier may use sub-processors to help provide the Service."
+    )

@@ -289,21 +289,26 @@ _ABBREVIATION_END = re.compile(
     r"(?:\b(?:[A-Z]\.){1,4}|\b(?:n°|nr|no|art|artt|al|cf|etc|e\.g|i\.e|p\.ex|z\.B|d\.h|u\.a|bzw|ca|vgl|Abs|ff|Ziff|Buchst|Unterabs|Abschn|Inc|Ltd|Co|St|resp|incl|o\.a|m\.b\.t|t\.a\.v|zgl|sq)\.)$",
     re.IGNORECASE,
 )
+# a numbered run-in heading before the clause's first sentence: "6.3 Security. We will use ..."
+_RUN_IN_HEADING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+(?-i:[A-ZÀ-Ý])[^.!?;:\n]{0,60}\.$")
 _MARKER_ONLY = re.compile(r"^\s*(?:\(?(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\)|[•●▪◦·\-–—*]|\d{1,2}(?:\.\d{1,2})*\.?|\(?[a-z]\.?)\s*$")
 
 
 def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """Undo the splits that cut an obligation in two: after an abbreviation, after a bare list
-    marker, or inside a line with no end punctuation (a parser may start a sentence at any
-    capitalised company name)."""
+    marker or a numbered run-in heading ("6.3 Security."), or inside a line with no end
+    punctuation (a parser may start a sentence at any capitalised company name)."""
     merged: list[list[int]] = []
     for start, end in spans:
         if merged:
             previous = text[merged[-1][0] : merged[-1][1]]
             same_line = "\n" not in text[merged[-1][1] : start]
             unfinished = not previous.rstrip("»\"”’')]").endswith((".", "!", "?", ";", ":", "…"))
-            if _MARKER_ONLY.match(previous) or (
-                same_line and (unfinished or _ABBREVIATION_END.search(previous) or text[start].islower())
+            run_in = same_line and _RUN_IN_HEADING.match(previous) and len(previous.split()) <= 7
+            if (
+                _MARKER_ONLY.match(previous)
+                or run_in
+                or (same_line and (unfinished or _ABBREVIATION_END.search(previous) or text[start].islower()))
             ):
                 merged[-1][1] = end
                 continue
