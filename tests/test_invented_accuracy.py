@@ -31,13 +31,13 @@ def figures(auditor):
 @pytest.mark.parametrize("language", [*LANGUAGES, "overall"])
 def test_status_gaps_and_evidence(figures, language):
     result = figures.overall if language == "overall" else figures.by_language[language]
-    assert result["status_accuracy"] >= 0.90, figures.mistakes
-    assert result["gap_precision"] >= 0.90, figures.mistakes
-    assert result["gap_recall"] >= 0.90, figures.mistakes
+    assert result["status_accuracy"] >= 0.95, figures.mistakes
+    assert result["gap_precision"] >= 0.95, figures.mistakes
+    assert result["gap_recall"] >= 0.95, figures.mistakes
     assert result["evidence_hit"] >= 0.85, figures.mistakes
 
 
 def test_values_and_red_flags(figures):
-    assert figures.overall["value_accuracy"] >= 0.85, figures.mistakes
+    assert figures.overall["value_accuracy"] >= 0.95, figures.mistakes
     assert figures.overall["redflag_precision"] >= 0.95, figures.mistakes
     assert figures.overall["redflag_recall"] >= 0.95, figures.mistakes
