@@ -280,7 +280,7 @@ def _evidence(sentence: Sentence, clause: Clause, view: _DocumentView, whole_lis
     if sentence.lead_in is not None:
         # a list item is quoted with the sentence it completes: "The processor shall: (i) ..."
         lead = view.sentences[sentence.lead_in]
-        lead_in = lead.text if len(lead.text) <= _MAX_QUOTE_CHARS // 2 else "…" + lead.text[-(_MAX_QUOTE_CHARS // 2) :]
+        lead_in = _lead_in_quote(lead.text)
         adjacent = not view.text[lead.end : sentence.start].strip()
         quote = f"{lead_in} {quote}" if adjacent else f"{lead_in} … {quote}"
     return Evidence(quote=quote, clause=ref, start=sentence.start, end=sentence.end)
@@ -290,43 +290,46 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _lead_in_quote(text: str) -> str:
+    """A lead-in as quoted before its items: its end, when it is long."""
+    half = _MAX_QUOTE_CHARS // 2
+    return text if len(text) <= half else "…" + text[-half:]
+
+
 def _whole_list(sentence: Sentence, view: _DocumentView) -> str | None:
     """The lead-in and every item of the list the sentence belongs to (or introduces), in order;
-    when too long for a quote, the items nearest the sentence, gaps marked "…"."""
+    when too long for a quote, a window of items around the sentence, gaps marked "…"."""
     index = view.index_of(sentence)
     lead = sentence.lead_in if sentence.lead_in is not None else index
     members = [i for i in range(lead + 1, len(view.sentences)) if view.sentences[i].lead_in == lead]
     if not members:
         return None
-    anchor = index if index in members else members[0]
-    budget = _MAX_QUOTE_CHARS - min(len(view.sentences[lead].text), _MAX_QUOTE_CHARS // 2)
-    kept = {anchor}
-    used = len(_shorten(view.sentences[anchor].text, budget))
-    # a window around the anchor, widened on both sides (the following item first) while it fits
-    low = high = members.index(anchor)
-    open_sides = {1, -1}
-    while open_sides:
-        for side in (1, -1):
-            if side not in open_sides:
-                continue
-            neighbour = high + 1 if side == 1 else low - 1
-            length = len(view.sentences[members[neighbour]].text) + 1 if 0 <= neighbour < len(members) else None
-            if length is None or used + length > budget:
-                open_sides.discard(side)
-                continue
-            kept.add(members[neighbour])
-            used += length
-            high, low = (neighbour, low) if side == 1 else (high, neighbour)
-    lead_text = view.sentences[lead].text
-    parts = [lead_text if len(lead_text) <= _MAX_QUOTE_CHARS // 2 else "…" + lead_text[-(_MAX_QUOTE_CHARS // 2) :]]
+    lead_quote = _lead_in_quote(view.sentences[lead].text)
+    budget = _MAX_QUOTE_CHARS - len(lead_quote)
+    low = high = members.index(index) if index in members else 0
+    used = min(len(view.sentences[members[low]].text), budget)
+
+    def fits(position: int) -> bool:
+        return 0 <= position < len(members) and used + len(view.sentences[members[position]].text) + 1 <= budget
+
+    # widen the window on both sides, the following item first, while the quote stays within bounds
+    grown = True
+    while grown:
+        grown = False
+        for step in (1, -1):
+            position = high + 1 if step == 1 else low - 1
+            if fits(position):
+                used += len(view.sentences[members[position]].text) + 1
+                high, low = max(high, position), min(low, position)
+                grown = True
+    parts = [lead_quote]
     previous = lead
-    for i in members:
-        if i in kept:
-            gap = i != previous + 1 or bool(view.text[view.sentences[previous].end : view.sentences[i].start].strip())
-            # items run on in the quote: a bare bullet ("-", "•") would read as a dash there
-            text = _BULLET.sub("", view.sentences[i].text, count=1)
-            parts.append(("… " if gap else "") + _shorten(text, budget))
-            previous = i
+    for i in members[low : high + 1]:
+        gap = i != previous + 1 or bool(view.text[view.sentences[previous].end : view.sentences[i].start].strip())
+        # items run on in the quote: a bare bullet ("-", "•") would read as a dash there
+        text = _BULLET.sub("", view.sentences[i].text, count=1)
+        parts.append(("… " if gap else "") + _shorten(text, budget))
+        previous = i
     if previous != members[-1]:
         parts.append("…")
     return " ".join(parts)
