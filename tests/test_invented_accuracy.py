@@ -20,7 +20,7 @@ LANGUAGES = ["de", "en", "fr", "nl"]
 def figures(auditor):
     labels = read_labels(INVENTED / "labels.csv")
     files, _ = contract_files(INVENTED / "docs")
-    batch = auditor.audit_files(files)
+    batch = auditor.audit_files([f for f in files if f.name in set(labels["document"])])
     assert not batch.errors
     assert {audit.document for audit in batch.audits} == set(labels["document"])
     for audit in batch.audits:
