@@ -74,6 +74,9 @@ class Outcome(_Strict):
     # concepts that must appear nowhere in the contract: an obligation weakened elsewhere
     # ("best efforts", "the client alone is responsible for security") is not met
     none_in_document: list[str] = Field(default_factory=list)
+    # for a clause, article or document scope: concepts the quoted sentence must itself hold (the
+    # list of a breach notice's contents, not the sentence that only names the breach)
+    quote_has: list[str] = Field(default_factory=list)
     value: ValueRule | None = None
     rationale: str
 
@@ -85,7 +88,7 @@ class Outcome(_Strict):
 
     @property
     def concepts(self) -> set[str]:
-        return set(self.all) | set(self.any) | set(self.none) | set(self.none_in_document)
+        return set(self.all) | set(self.any) | set(self.none) | set(self.none_in_document) | set(self.quote_has)
 
 
 class Item(_Strict):

@@ -181,6 +181,10 @@ class _DocumentView:
             chosen = []
             for indices in groups:
                 union = frozenset().union(*(self.sentence_concepts[i] for i in indices))
+                if outcome.quote_has:
+                    indices = [i for i in indices if self.sentence_concepts[i].issuperset(outcome.quote_has)]
+                    if not indices:
+                        continue
                 # the sentence that says most by itself; when the evidence is a list, a list item or
                 # lead-in before other sentences; concepts inherited from a lead-in break the ties
                 best = max(

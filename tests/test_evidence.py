@@ -88,3 +88,20 @@ def test_a_numbered_run_in_heading_is_quoted_with_its_sentence(auditor):
     assert (
         subprocessing.evidence.quote == "6.6 Service Providers. The Supplier may use sub-processors to help provide the Service."
     )
+
+
+def test_breach_content_in_a_later_clause_of_the_breach_article(auditor):
+    text = (
+        "7. Personal data breaches\n\n"
+        "7.1 The Supplier shall notify the Customer of any personal data breach without undue delay.\n\n"
+        "7.2 The notification shall state at least the likely consequences and the measures taken.\n"
+    )
+    content = _result(auditor, text, "breach.content")
+    assert content.status.value == "met" and content.evidence.clause.endswith("7.2")
+    # an unrelated "shall contain at least" in the same article is no content of a breach notice
+    unrelated = (
+        "7. Data protection\n\n"
+        "7.1 Annex 1 shall contain at least the categories of personal data and of data subjects.\n\n"
+        "7.2 The Supplier shall notify the Customer of any personal data breach without undue delay.\n"
+    )
+    assert _result(auditor, unrelated, "breach.content").status.value == "missing"
