@@ -46,3 +46,13 @@ def seed_batch(auditor: Auditor) -> BatchResult:
 @pytest.fixture(scope="session")
 def seed_labels():
     return read_labels(SEED_LABELS)
+
+
+def audit_labelled(auditor: Auditor, folder: Path, labels_path: Path):
+    """The labelled contracts of a folder audited (none may fail), with their labels."""
+    labels = read_labels(labels_path)
+    files, _ = contract_files(folder)
+    batch = auditor.audit_files([f for f in files if f.name in set(labels["document"])])
+    assert not batch.errors
+    assert {audit.document for audit in batch.audits} == set(labels["document"])
+    return batch, labels

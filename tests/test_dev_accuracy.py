@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from gdprcheck.audit import contract_files
-from gdprcheck.evaluate import evaluate, read_labels
-from tests.conftest import DEV
+from gdprcheck.evaluate import evaluate
+from tests.conftest import DEV, audit_labelled
 
 LANGUAGES = ["de", "en", "fr", "nl"]
 VALUE_ITEMS = ["breach.notification", "audit.rights", "deletion.return"]
@@ -16,11 +15,7 @@ VALUE_ITEMS = ["breach.notification", "audit.rights", "deletion.return"]
 
 @pytest.fixture(scope="module")
 def dev(auditor):
-    labels = read_labels(DEV / "labels.csv")
-    files, _ = contract_files(DEV / "docs")
-    batch = auditor.audit_files([f for f in files if f.name in set(labels["document"])])
-    assert not batch.errors
-    return batch, labels
+    return audit_labelled(auditor, DEV / "docs", DEV / "labels.csv")
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gdprcheck.audit import contract_files
-from gdprcheck.evaluate import evaluate, read_labels
+from gdprcheck.evaluate import evaluate
+from tests.conftest import audit_labelled
 
 INVENTED = Path(__file__).parent / "data" / "invented"
 LANGUAGES = ["de", "en", "fr", "nl"]
@@ -18,11 +18,7 @@ LANGUAGES = ["de", "en", "fr", "nl"]
 
 @pytest.fixture(scope="module")
 def figures(auditor):
-    labels = read_labels(INVENTED / "labels.csv")
-    files, _ = contract_files(INVENTED / "docs")
-    batch = auditor.audit_files([f for f in files if f.name in set(labels["document"])])
-    assert not batch.errors
-    assert {audit.document for audit in batch.audits} == set(labels["document"])
+    batch, labels = audit_labelled(auditor, INVENTED / "docs", INVENTED / "labels.csv")
     for audit in batch.audits:
         assert audit.language == audit.document[:2], audit.document
     return evaluate(batch, labels)
