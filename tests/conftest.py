@@ -19,6 +19,13 @@ SEED_LABELS = DATA / "seeds.labels.csv"
 DEV = DATA / "dev"
 
 
+def seed_excerpt(name: str, start_marker: str, chars: int) -> str:
+    """A piece of a seed contract: `chars` characters from the first `start_marker`."""
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    start = text.index(start_marker)
+    return text[start : start + chars]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_result_cache(tmp_path_factory):
     """Audits run by the tests cache their results in a temporary folder, never the user's."""

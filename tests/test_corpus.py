@@ -18,21 +18,14 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from gdprcheck.cli import main
-from tests.conftest import SEEDS
+from tests.conftest import seed_excerpt
 from tests.test_formats import write_docx, write_pdf
 from tests.test_read import build_docx
 
-
-def _excerpt(name: str, marker: str, chars: int) -> str:
-    text = (SEEDS / name).read_text(encoding="utf-8")
-    start = text.index(marker)
-    return text[start : start + chars]
-
-
 # Data-protection articles of the seeds: short enough to audit fast, rich enough to have findings.
-DEUSE = _excerpt("003_af13cc07b1670a4f.txt", "Article 13", 5000)
-CLOUDBIZZ = _excerpt("000_cf920cd19cec65ae.txt", "ARTICLE 16", 5000)
-EASI = _excerpt("002_3148ba8c1081bd17.txt", "2. Traitement des données", 5000)
+DEUSE = seed_excerpt("003_af13cc07b1670a4f.txt", "Article 13", 5000)
+CLOUDBIZZ = seed_excerpt("000_cf920cd19cec65ae.txt", "ARTICLE 16", 5000)
+EASI = seed_excerpt("002_3148ba8c1081bd17.txt", "2. Traitement des données", 5000)
 
 
 def _scan(path: Path) -> None:

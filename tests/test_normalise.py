@@ -6,15 +6,15 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gdprcheck.normalise import NormalisedText, normalise
+from tests.conftest import SEEDS
 
-SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 
 def squash(text: str) -> str:
@@ -198,9 +198,9 @@ def test_bom_is_dropped():
 # --- the offset map on the seeds ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=[path.name for path in SEEDS])
+@pytest.fixture(scope="module", params=[path.name for path in SEED_FILES])
 def seed(request) -> tuple[str, NormalisedText]:
-    source = next(path for path in SEEDS if path.name == request.param).read_text(encoding="utf-8")
+    source = next(path for path in SEED_FILES if path.name == request.param).read_text(encoding="utf-8")
     return source, normalise(source)
 
 
@@ -252,7 +252,7 @@ def test_seed_sentences_found_by_quote_map_back(seed):
 
 def test_seed_no_word_is_glued_to_the_next_line():
     # every word of the seed survives, apart from the two halves of a word hyphenated at a line end
-    for path in SEEDS:
+    for path in SEED_FILES:
         source = unicodedata.normalize("NFKC", path.read_text(encoding="utf-8"))  # "…" is "..." once normalised
         words = set(normalise(source).text.split())
         source_words = source.split()

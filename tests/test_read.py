@@ -25,15 +25,9 @@ from reportlab.pdfgen import canvas
 from gdprcheck.normalise import normalise
 from gdprcheck.read import SUPPORTED_SUFFIXES, ReadError, ReadLimits, read_document
 from gdprcheck.segment import segment
+from tests.conftest import seed_excerpt
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FRENCH = "données à caractère personnel, sous-traitant, délai"
-
-
-def seed_excerpt(name: str, start_marker: str, chars: int) -> str:
-    text = (SEEDS / name).read_text(encoding="utf-8")
-    start = text.index(start_marker)
-    return text[start : start + chars]
 
 
 # the data-protection article of the first seed: headings, numbered sub-clauses, list items

@@ -4,8 +4,6 @@ English/Dutch/German headings), plus hypothesis properties of the clause spans."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,8 +11,7 @@ from hypothesis import strategies as st
 from gdprcheck.models import Clause
 from gdprcheck.normalise import normalise
 from gdprcheck.segment import segment
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+from tests.conftest import SEEDS
 
 
 def assert_spans_sound(text: str, clauses: list[Clause]) -> None:
