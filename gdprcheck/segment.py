@@ -15,14 +15,21 @@ from gdprcheck.numbering import (
     ANNEX_LABEL,
     ARTICLE_HEADING,
     LETTER_TITLE,
+    LIST_ITEM,
     MARKDOWN_HEADING,
     NUMBERED_TITLE,
     SUBCLAUSE_NUMBER,
+    TABLE_ROW,
 )
 
 _MAX_HEADING_CHARS = 140
 _REF_LABEL_CHARS = 60
 _SUBCLAUSE_OPENS_TEXT = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})+\.?(?:\s+[A-ZÀ-ÖØ-Þ(«\"“]|\s*$)")
+# A clause this long was not cut by any numbered heading: the document's titles may be plain lines
+# ("Termination", "Sub-processors") whose numbers were lost when a web page or PDF was copied.
+_PLAIN_TITLES_ABOVE_WORDS = 600
+_PLAIN_TITLE_MAX_WORDS = 9
+_PLAIN_TITLE = re.compile(r"^\s*[A-ZÀ-ÖØ-Þ][^\n]{1,78}$")
 
 
 @dataclass
@@ -68,7 +75,23 @@ def _opens_part(lines: list[str], index: int) -> bool:
     return False
 
 
-def _classify(lines: list[str], index: int, inside_article: bool) -> _Heading | None:
+def _plain_title(lines: list[str], index: int) -> bool:
+    """A short capitalised line standing alone between blank lines, with no sentence punctuation
+    and no list marker: a title whose number is gone ("Limitation of Liability")."""
+    line = lines[index]
+    stripped = line.strip()
+    if not _PLAIN_TITLE.match(line) or stripped.endswith((".", ";", ",", ":", "!", "?")):
+        return False
+    if len(stripped.split()) > _PLAIN_TITLE_MAX_WORDS or LIST_ITEM.match(line) or TABLE_ROW.search(line):
+        return False
+    before = lines[index - 1].strip() if index > 0 else ""
+    after = lines[index + 1].strip() if index + 1 < len(lines) else ""
+    following = next((l for l in lines[index + 1 :] if l.strip()), "")
+    # a title opens a paragraph of prose, not another short line
+    return not before and not after and len(following.split()) > _PLAIN_TITLE_MAX_WORDS
+
+
+def _classify(lines: list[str], index: int, inside_article: bool, plain_titles: bool = False) -> _Heading | None:
     line = lines[index]
     stripped = line.strip()
     if not stripped:
@@ -92,11 +115,23 @@ def _classify(lines: list[str], index: int, inside_article: bool) -> _Heading | 
         depth = sub.group("num").count(".")
         title_only = short and len(stripped.split()) <= 8 and not stripped.endswith((".", ":"))
         return _Heading(1 + depth, sub.group("num"), title_only)
+    if plain_titles and _plain_title(lines, index):
+        return _Heading(2 if inside_article else 1, _label(line), True)
     return None
 
 
 def segment(text: str) -> list[Clause]:
-    """Clauses in reading order; text before the first heading forms a preamble clause."""
+    """Clauses in reading order; text before the first heading forms a preamble clause. When the
+    numbered headings leave a clause of more than 600 words, plain title lines cut clauses too."""
+    clauses = _segment(text, plain_titles=False)
+    if max(len(clause.text.split()) for clause in clauses or [Clause(ref="", text="", start=0, end=0)]) > _PLAIN_TITLES_ABOVE_WORDS:
+        with_titles = _segment(text, plain_titles=True)
+        if len(with_titles) > len(clauses):
+            return with_titles
+    return clauses
+
+
+def _segment(text: str, plain_titles: bool) -> list[Clause]:
     lines = text.split("\n")
     clauses: list[Clause] = []
     stack: list[_Heading] = []
@@ -126,7 +161,7 @@ def segment(text: str) -> list[Clause]:
             )
 
     for index, line in enumerate(lines):
-        heading = _classify(lines, index, inside_article=any(h.article for h in stack))
+        heading = _classify(lines, index, inside_article=any(h.article for h in stack), plain_titles=plain_titles)
         if heading is None:
             continue
         close(line_starts[index])

@@ -331,3 +331,48 @@ def test_text_without_headings_is_one_preamble(lines):
     clauses = segment(text)
     assert [c.ref for c in clauses] == ["Preamble"]
     assert clauses[0].text == text.strip()
+
+
+def _long_paragraph(subject: str, words: int) -> str:
+    sentence = f"The {subject} is governed by the terms that the parties have agreed in writing for the services."
+    count = len(sentence.split())
+    return " ".join([sentence] * (words // count + 1))
+
+
+def test_plain_title_lines_cut_an_unnumbered_document():
+    # terms copied from a web page: the numbers of the titles are gone, only short lines remain
+    source = "\n\n".join(
+        [
+            "Terms of Business",
+            "Definitions",
+            _long_paragraph("definition", 250),
+            "Sub-processors",
+            _long_paragraph("use of sub-processors", 250),
+            "Limitation of Liability",
+            _long_paragraph("liability", 250),
+        ]
+    )
+    assert refs(source) == ["Preamble", "Definitions", "Sub-processors", "Limitation of Liability"]
+
+
+def test_plain_title_lines_do_not_cut_a_numbered_document():
+    # clauses of ordinary length: a short line is a line, not a title
+    source = "\n\n".join(
+        ["ARTICLE 1 – OBJET", "Important", _long_paragraph("object", 120), "ARTICLE 2 – DONNÉES", _long_paragraph("data", 120)]
+    )
+    assert refs(source) == ["ARTICLE 1 – OBJET", "ARTICLE 2 – DONNÉES"]
+
+
+def test_a_short_line_that_is_a_sentence_or_a_lead_in_is_no_plain_title():
+    source = "\n\n".join(
+        [
+            _long_paragraph("agreement", 20),
+            "Sub-processing",
+            _long_paragraph("use of sub-processors", 350),
+            "The Customer shall:",
+            _long_paragraph("duty of the customer", 350),
+            "We never sell data.",
+            _long_paragraph("sale of data", 350),
+        ]
+    )
+    assert refs(source) == ["Preamble", "Sub-processing"]
