@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from gdprcheck.checklist import Checklist, Item, Outcome, ValueRule
 from gdprcheck.models import Clause, Evidence, ItemResult, LocatedDocument, Sentence, Status
-from gdprcheck.numbering import CITABLE_LIST_MARKER
+from gdprcheck.numbering import CITABLE_LIST_MARKER, TABLE_ROW
 from gdprcheck.values import ValueReader, parse_duration_spec, reader_for
 
 _MAX_QUOTE_CHARS = 700
+_TITLE_MAX_WORDS = 12
 # a blank left in a template: "[SPECIFY TIME PERIOD]", "[ZEITRAUM ANGEBEN]", "____", "…"
 _BULLET = re.compile(r"^\s*[•●▪◦·\-–—*]\s+")
 _TEMPLATE_BLANK = re.compile(r"\[[^\]\n]{2,60}\]|_{3,}|\.{3,}|…")
@@ -68,7 +69,7 @@ class Scorer:
                     # for an item with a value, the sentence that states it ("within 72 hours")
                     # before one that only speaks of the subject ("notifications will describe")
                     vague = item.value is not None and value in ("", "unspecified")
-                    key = rank[:1] + (rank[1] and annex_matters, rank[2], vague, position) + rank[3:]
+                    key = rank[:2] + (rank[2] and annex_matters, rank[3], vague, position) + rank[4:]
                     entries.append((key, candidate, outcome, clause, value))
             for _, candidate, outcome, clause, value in sorted(entries, key=lambda entry: entry[0]):
                 if outcome.value is not None and not _value_passes(value, outcome.value):
@@ -201,6 +202,7 @@ class _DocumentView:
         for index, matched in chosen:
             clause = self.sentences[index].clause_index
             rank = (
+                _title_like(self.sentences[index].text),  # a heading names a subject, a sentence states the duty
                 not self.in_context[clause],
                 self.in_annex[clause],
                 clause != near,
@@ -210,6 +212,14 @@ class _DocumentView:
             )
             ranked.append((rank, _Candidate(self.sentences[index], frozenset(matched))))
         return ranked
+
+
+def _title_like(text: str) -> bool:
+    """A short line without sentence punctuation: a heading or a table label, not an obligation."""
+    stripped = text.strip()
+    if TABLE_ROW.search(stripped):
+        return False  # a table row ("Hosting | OVH | Roubaix, France") states facts, as a sentence does
+    return len(stripped.split()) <= _TITLE_MAX_WORDS and not stripped.endswith((".", ";", ":", "!", "?", ")", "»", '"', "”"))
 
 
 def _same_status_groups(outcomes: list[Outcome]) -> list[list[Outcome]]:

@@ -105,3 +105,18 @@ def test_breach_content_in_a_later_clause_of_the_breach_article(auditor):
         "7.2 The Supplier shall notify the Customer of any personal data breach without undue delay.\n"
     )
     assert _result(auditor, unrelated, "breach.content").status.value == "missing"
+
+
+TITLE_BEFORE_DUTY = """\
+§ 4 Sicherheit der Verarbeitung
+
+Technische und organisatorische Maßnahmen nach Art. 32 DSGVO
+
+Der Auftragnehmer trifft geeignete technische und organisatorische Maßnahmen nach Art. 32 DSGVO und überprüft sie regelmäßig.
+"""
+
+
+def test_a_title_line_is_never_quoted_before_the_sentence_stating_the_duty(auditor):
+    security = _result(auditor, TITLE_BEFORE_DUTY, "security.measures")
+    assert security.status.value == "met"
+    assert security.evidence.quote.startswith("Der Auftragnehmer trifft"), security.evidence
