@@ -42,6 +42,9 @@ class Clause(BaseModel):
     language: str = ""
     in_annex: bool = False  # under an "Annex"/"Anhang"/"Bijlage" heading
     section: str = ""  # reference of the enclosing article: its sub-clauses share it
+    # title lines above the body (its own heading, and an article heading with no body of its own),
+    # as (start, end, text) in the text: "Art der Daten, betroffene Personen, Zweck" names what follows
+    titles: list[tuple[int, int, str]] = []
 
 
 class Sentence(BaseModel):

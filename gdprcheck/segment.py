@@ -145,6 +145,8 @@ def _segment(text: str, plain_titles: bool) -> list[Clause]:
         line_starts.append(offset)
         offset += len(line) + 1
 
+    titles: list[tuple[int, int, str]] = []  # title lines not yet given to a clause
+
     def close(end: int) -> None:
         body = text[body_start:end]
         if body.strip():
@@ -157,8 +159,10 @@ def _segment(text: str, plain_titles: bool) -> list[Clause]:
                     end=body_start + lead + len(body.strip()),
                     in_annex=in_annex,
                     section=current_section,
+                    titles=list(titles),
                 )
             )
+            titles.clear()
 
     for index, line in enumerate(lines):
         heading = _classify(lines, index, inside_article=any(h.article for h in stack), plain_titles=plain_titles)
@@ -172,6 +176,11 @@ def _segment(text: str, plain_titles: bool) -> list[Clause]:
         in_annex = any(h.annex for h in stack)
         current_section = " › ".join(h.label for h in stack if h.level <= 1) or current_ref
         body_start = line_starts[index] + (len(line) + 1 if heading.title_only else 0)
+        if heading.title_only:
+            if heading.level <= 1 or not any(h.level <= 1 for h in stack[:-1]):
+                titles.clear()  # a new article: the titles of an empty one before it are not its own
+            lead = len(line) - len(line.lstrip())
+            titles.append((line_starts[index] + lead, line_starts[index] + len(line.rstrip()), line.strip()))
     close(len(text))
     if len(clauses) > 3 and len({c.section for c in clauses}) == 1:
         # one heading over everything is the document's title, not an article: the next level

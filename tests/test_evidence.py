@@ -120,3 +120,17 @@ def test_a_title_line_is_never_quoted_before_the_sentence_stating_the_duty(audit
     security = _result(auditor, TITLE_BEFORE_DUTY, "security.measures")
     assert security.status.value == "met"
     assert security.evidence.quote.startswith("Der Auftragnehmer trifft"), security.evidence
+
+
+SUBPROCESSORS_UNDER_A_TITLE = """\
+7. Sub-processors
+
+Each of them is bound by a written contract imposing the same data protection obligations as those in this DPA.
+"""
+
+
+def test_a_clause_title_names_what_its_sentences_speak_of(auditor):
+    # the sentence says "each of them": only the title says they are sub-processors
+    flow_down = _result(auditor, SUBPROCESSORS_UNDER_A_TITLE, "subprocessing.flow-down")
+    assert flow_down.status.value == "met", flow_down.rationale
+    assert flow_down.evidence.quote.startswith("Each of them is bound"), flow_down.evidence

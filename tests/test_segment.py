@@ -255,8 +255,18 @@ def test_list_items_stay_inside_their_clause():
 
 def test_heading_without_body_yields_no_empty_clause():
     assert segment("ARTICLE 1\n\nARTICLE 2\n\nLe Client paie.") == [
-        Clause(ref="ARTICLE 2", text="Le Client paie.", start=22, end=37, section="ARTICLE 2")
+        Clause(ref="ARTICLE 2", text="Le Client paie.", start=22, end=37, section="ARTICLE 2", titles=[(11, 20, "ARTICLE 2")])
     ]
+
+
+def test_titles_above_a_clause_are_kept_with_it():
+    # the article's title has no body of its own: it goes with the first sub-clause, with the sub-clause's own
+    source = "ARTICLE 4 – Données traitées\n\n4.1 Catégories de personnes\n\nLes clients et les salariés du Client.\n\n4.2 Les données sont des noms."
+    text = normalise(source).text
+    first, second = segment(text)
+    assert [title for _, _, title in first.titles] == ["ARTICLE 4 – Données traitées", "4.1 Catégories de personnes"]
+    assert all(text[start:end] == title for start, end, title in first.titles)
+    assert second.titles == []  # 4.2 opens its text: no title line
 
 
 def test_empty_text():

@@ -267,9 +267,19 @@ class Locator:
 
         sentences: list[Sentence] = []
         for index, clause in enumerate(clauses):
+            if clause.titles:
+                _append_titles(sentences, index, clause, self.scanner(clause.language))
             merged = _merge(sorted(spans[index]), clause.text)
             _append_sentences(sentences, index, clause, merged, concept_starts.get(index, []))
         return sentences
+
+
+def _append_titles(sentences: list[Sentence], index: int, clause: Clause, scanner: ConceptScanner) -> None:
+    """The title lines above a clause, each one sentence of it with the concepts it names: a
+    clause-wide rule reads "Sub-processors" or "Art der Daten, betroffene Personen" from its title."""
+    for start, end, text in clause.titles:
+        concepts = frozenset(name for _, _, name in scanner.scan(text))
+        sentences.append(Sentence(text=text, start=start, end=end, clause_index=index, concepts=concepts))
 
 
 def _sentence_spans(doc, offset: int) -> list[tuple[int, int]]:
