@@ -1,0 +1,47 @@
+"""Accuracy on the fresh sets: real processor agreements and terms collected after the vocabularies
+were first written (tests/data/fresh-a and fresh-b, copied from shared/eval with their sources and
+labelling notes), run through the real pipelines and compared with the hand labels.
+
+fresh-a was read while the vocabularies were widened. fresh-b was measured unopened twice (before
+the work and when it was believed done: status 0.753, then 0.761), and only then read; the README
+gives every step. The bars below guard the figures reached since, a little under them; they are not
+the issue's goals (status >= 0.90, gap precision and recall >= 0.95 on every labelled set), which
+fresh-b does not reach yet."""
+
+from __future__ import annotations
+
+import pytest
+
+from gdprcheck.evaluate import evaluate
+from tests.conftest import DATA, audit_labelled
+
+LANGUAGES = ["de", "en", "fr", "nl"]
+FIGURES = ["status_accuracy", "gap_precision", "gap_recall", "evidence_hit", "value_accuracy", "redflag_precision", "redflag_recall"]
+# measured on 2026-12-04 (README, Accuracy), minus a margin of about one pair
+BARS = {
+    "fresh-a": dict(zip(FIGURES, (0.90, 0.95, 0.94, 0.70, 0.85, 0.90, 0.80), strict=True)),
+    "fresh-b": dict(zip(FIGURES, (0.79, 0.78, 0.91, 0.60, 0.73, 0.60, 0.30), strict=True)),
+}
+# the weakest language of each set, status accuracy
+LANGUAGE_STATUS_BARS = {"fresh-a": 0.85, "fresh-b": 0.72}
+
+
+@pytest.fixture(scope="module", params=sorted(BARS))
+def figures(request, auditor):
+    folder = DATA / request.param
+    batch, labels = audit_labelled(auditor, folder / "docs", folder / "labels.csv")
+    for audit in batch.audits:
+        assert audit.language == audit.document[:2], audit.document
+    return request.param, evaluate(batch, labels)
+
+
+@pytest.mark.parametrize("figure", FIGURES)
+def test_overall_figure_holds_its_bar(figures, figure):
+    name, result = figures
+    assert result.overall[figure] >= BARS[name][figure], result.mistakes
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_holds_the_status_bar(figures, language):
+    name, result = figures
+    assert result.by_language[language]["status_accuracy"] >= LANGUAGE_STATUS_BARS[name], result.mistakes
