@@ -106,11 +106,14 @@ class _DocumentView:
         self.text = located.text
         self.sentences = located.sentences
         self._index = {id(sentence): i for i, sentence in enumerate(located.sentences)}
+        # a definition is no obligation, and neither is an item of a list of definitions ("... on
+        # entend par : - Sous-traitant ultérieur : tiers mandaté ...")
+        defines = [bool(s.concepts & not_evidence) for s in located.sentences]
         self.sentence_concepts = [
             frozenset()
-            if s.concepts & not_evidence
+            if defines[i] or (s.lead_in is not None and defines[s.lead_in])
             else s.concepts | (located.sentences[s.lead_in].concepts if s.lead_in is not None else frozenset())
-            for s in located.sentences
+            for i, s in enumerate(located.sentences)
         ]
         self.clause_sentences: dict[int, list[int]] = {}
         for index, sentence in enumerate(located.sentences):

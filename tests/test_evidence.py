@@ -134,3 +134,22 @@ def test_a_clause_title_names_what_its_sentences_speak_of(auditor):
     flow_down = _result(auditor, SUBPROCESSORS_UNDER_A_TITLE, "subprocessing.flow-down")
     assert flow_down.status.value == "met", flow_down.rationale
     assert flow_down.evidence.quote.startswith("Each of them is bound"), flow_down.evidence
+
+
+DEFINITIONS_LIST = """\
+Article 1 – Définitions
+
+Aux fins du présent accord, on entend par :
+- Sous-traitant ultérieur : tiers mandaté par le Sous-traitant par contrat pour effectuer des opérations de traitement ;
+- Violation : toute violation de la sécurité des données.
+
+Article 2 – Objet
+
+Le Prestataire héberge le logiciel du Client.
+"""
+
+
+def test_an_item_of_a_list_of_definitions_is_no_obligation(auditor):
+    # "on entend par :" defines; its items are definitions too, not a flow-down or a breach duty
+    for item in ("subprocessing.flow-down", "breach.notification"):
+        assert _result(auditor, DEFINITIONS_LIST, item).status.value == "missing", item
