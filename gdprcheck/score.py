@@ -109,6 +109,7 @@ class _DocumentView:
         # a definition is no obligation, and neither is an item of a list of definitions ("... on
         # entend par : - Sous-traitant ultérieur : tiers mandaté ...")
         defines = [bool(s.concepts & not_evidence) for s in located.sentences]
+        self.title_like = [_title_like(s.text) for s in located.sentences]
         self.sentence_concepts = [
             frozenset()
             if defines[i] or (s.lead_in is not None and defines[s.lead_in])
@@ -205,7 +206,7 @@ class _DocumentView:
         for index, matched in chosen:
             clause = self.sentences[index].clause_index
             rank = (
-                _title_like(self.sentences[index].text),  # a heading names a subject, a sentence states the duty
+                self.title_like[index],  # a heading names a subject, a sentence states the duty
                 not self.in_context[clause],
                 self.in_annex[clause],
                 clause != near,

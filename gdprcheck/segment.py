@@ -124,7 +124,7 @@ def segment(text: str) -> list[Clause]:
     """Clauses in reading order; text before the first heading forms a preamble clause. When the
     numbered headings leave a clause of more than 600 words, plain title lines cut clauses too."""
     clauses = _segment(text, plain_titles=False)
-    if max(len(clause.text.split()) for clause in clauses or [Clause(ref="", text="", start=0, end=0)]) > _PLAIN_TITLES_ABOVE_WORDS:
+    if max((len(clause.text.split()) for clause in clauses), default=0) > _PLAIN_TITLES_ABOVE_WORDS:
         with_titles = _segment(text, plain_titles=True)
         if len(with_titles) > len(clauses):
             return with_titles
@@ -177,8 +177,11 @@ def _segment(text: str, plain_titles: bool) -> list[Clause]:
         current_section = " › ".join(h.label for h in stack if h.level <= 1) or current_ref
         body_start = line_starts[index] + (len(line) + 1 if heading.title_only else 0)
         if heading.title_only:
-            if heading.level <= 1 or not any(h.level <= 1 for h in stack[:-1]):
-                titles.clear()  # a new article: the titles of an empty one before it are not its own
+            # a sub-clause title keeps the title of its article when that article had no body; any
+            # other title starts afresh (the titles of an empty article are not the next one's)
+            under_its_article = heading.level > 1 and any(h.level <= 1 for h in stack[:-1])
+            if not under_its_article:
+                titles.clear()
             lead = len(line) - len(line.lstrip())
             titles.append((line_starts[index] + lead, line_starts[index] + len(line.rstrip()), line.strip()))
     close(len(text))
