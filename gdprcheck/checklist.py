@@ -77,6 +77,8 @@ class Outcome(_Strict):
     # for a clause, article or document scope: concepts the quoted sentence must itself hold (the
     # list of a breach notice's contents, not the sentence that only names the breach)
     quote_has: list[str] = Field(default_factory=list)
+    # ... and concepts it must not hold: the help with requests, not the sentence that only forwards them
+    quote_none: list[str] = Field(default_factory=list)
     value: ValueRule | None = None
     rationale: str
 
@@ -88,7 +90,9 @@ class Outcome(_Strict):
 
     @property
     def concepts(self) -> set[str]:
-        return set(self.all) | set(self.any) | set(self.none) | set(self.none_in_document) | set(self.quote_has)
+        return (
+            set(self.all) | set(self.any) | set(self.none) | set(self.none_in_document) | set(self.quote_has) | set(self.quote_none)
+        )
 
 
 class Item(_Strict):

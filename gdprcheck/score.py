@@ -186,8 +186,13 @@ class _DocumentView:
             chosen = []
             for indices in groups:
                 union = frozenset().union(*(self.sentence_concepts[i] for i in indices))
-                if outcome.quote_has:
-                    indices = [i for i in indices if self.sentence_concepts[i].issuperset(outcome.quote_has)]
+                if outcome.quote_has or outcome.quote_none:
+                    indices = [
+                        i
+                        for i in indices
+                        if self.sentence_concepts[i].issuperset(outcome.quote_has)
+                        and not self.sentence_concepts[i].intersection(outcome.quote_none)
+                    ]
                     if not indices:
                         continue
                 # the sentence that says most by itself; when the evidence is a list, a list item or
