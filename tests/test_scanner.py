@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from gdprcheck.locate.components import ConceptScanner
+from gdprcheck.locate.scanner import ConceptScanner
 from tests.conftest import DEV, SEEDS
 
 

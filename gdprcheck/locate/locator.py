@@ -25,9 +25,10 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 
 from gdprcheck.checklist import Checklist, LanguageData
-from gdprcheck.locate.components import CONCEPTS_KEY, ConceptScanner, has_token_patterns
+from gdprcheck.locate.scanner import CONCEPTS_KEY, ConceptScanner
 from gdprcheck.models import Clause, Sentence
 from gdprcheck.numbering import LIST_ITEM
 
@@ -38,6 +39,11 @@ _BATCH_SIZE = 256
 # a sentence end followed by more text on the same line: only such a line can hold two sentences
 _SENTENCE_END_INSIDE = re.compile(r"[.!?;:…][»\"”’')\]]*\s+\S")
 _LINE = re.compile(r"[^\n]+")
+
+
+def has_token_patterns(concepts: dict[str, list]) -> bool:
+    """Whether a language's concepts hold spaCy Matcher token patterns, which need tokens everywhere."""
+    return any(isinstance(p, list) for patterns in concepts.values() for p in patterns)
 
 
 def installed_model(language: LanguageData, prefer_trained: bool = True) -> str | None:
@@ -94,7 +100,7 @@ def build_pipeline(language: LanguageData, prefer_trained: bool = True):
 def build_fast_pipeline(code: str, model: str | None = None):
     """A tokenizer and the rule-based sentencizer: the cheap way to split a line. The tokenizer is
     the trained pipeline's when one is installed (see `_trained_tokenizer`), else the blank one."""
-    nlp = _trained_tokenizer(model) if model else _spacy().blank(code)
+    nlp = _behind_trained_tokenizer(model) if model else _spacy().blank(code)
     nlp.add_pipe("sentencizer")
     return nlp
 
@@ -109,7 +115,7 @@ def build_sentence_pipeline(model: str):
     data = _model_data(model)
     components = spacy.util.load_meta(data / "meta.json").get("components", [])
     if "senter" in components:
-        nlp = _trained_tokenizer(model)
+        nlp = _behind_trained_tokenizer(model)
         config = dict(spacy.util.load_config(data / "config.cfg", interpolate=True)["components"]["senter"])
         del config["factory"]
         nlp.add_pipe("senter", config=config).from_disk(data / "senter", exclude=["vocab"])
@@ -134,9 +140,12 @@ def _model_data(model: str):
     raise OSError(f"{model}: no config.cfg in {package}")
 
 
+@cache
 def _trained_tokenizer(model: str):
-    """A bare pipeline with a trained pipeline's tokenizer: its prefix, suffix and infix rules and
-    special cases, restored from the package data, without its `token_match`.
+    """A trained pipeline's tokenizer: its prefix, suffix and infix rules and special cases,
+    restored from the package data, without its `token_match`. Loaded once per process (compiling
+    its rules takes 0.1 s) and shared by the pipelines built behind it: tokenizing is deterministic,
+    and its cache of split words only saves time.
 
     Why not `spacy.load`: loading a trained pipeline imports its language module, and French's
     builds and compiles a regular expression of hyphenated words at import (2.3 s measured, half of
@@ -145,10 +154,20 @@ def _trained_tokenizer(model: str):
     output read from these pipelines, are the same on all but 2 of 1,522 lines of the French seed
     and development contracts (the merge rules in `_merge` absorb such differences)."""
     from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
 
-    nlp = Language()
+    # an empty tokenizer to restore into: the default one would compile rules the data replace
+    nlp = Language(create_tokenizer=lambda bare: Tokenizer(bare.vocab))
     nlp.tokenizer.from_disk(_model_data(model) / "tokenizer", exclude=["vocab", "token_match"])
-    return nlp
+    return nlp.tokenizer
+
+
+def _behind_trained_tokenizer(model: str):
+    """A pipeline without components on a trained pipeline's tokenizer and its vocabulary."""
+    from spacy.language import Language
+
+    tokenizer = _trained_tokenizer(model)
+    return Language(tokenizer.vocab, create_tokenizer=lambda _: tokenizer)
 
 
 class Locator:
