@@ -195,11 +195,14 @@ class _DocumentView:
                     ]
                     if not indices:
                         continue
-                # the sentence that says most by itself; when the evidence is a list, a list item or
-                # lead-in before other sentences; concepts inherited from a lead-in break the ties
+                # a sentence before a heading (a heading that names the subjects is no description
+                # of them); then the sentence that says most by itself; when the evidence is a list,
+                # a list item or lead-in before other sentences; concepts inherited from a lead-in
+                # break the ties
                 best = max(
                     indices,
                     key=lambda i: (
+                        not self.title_like[i] and bool(self.sentences[i].concepts & wanted),
                         len(self.sentences[i].concepts & wanted),
                         prefer_lists and i in self.in_lists,
                         len(self.sentence_concepts[i] & wanted),

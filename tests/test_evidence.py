@@ -153,3 +153,22 @@ def test_an_item_of_a_list_of_definitions_is_no_obligation(auditor):
     # "on entend par :" defines; its items are definitions too, not a flow-down or a breach duty
     for item in ("subprocessing.flow-down", "breach.notification"):
         assert _result(auditor, DEFINITIONS_LIST, item).status.value == "missing", item
+
+
+DESCRIPTION_UNDER_A_HEADING = """\
+2. Purpose, categories of data and data subjects
+
+The purpose of the processing is to host and operate the booking platform for the Customer.
+The data subjects are the Customer's guests and employees. The categories of personal data are names, e-mail addresses and booking histories.
+
+3. Duration
+
+The processing lasts for the term of the Agreement.
+"""
+
+
+def test_a_description_is_quoted_from_its_sentences_not_from_the_heading_naming_them(auditor):
+    result = _result(auditor, DESCRIPTION_UNDER_A_HEADING, "processing.description")
+    assert result.status.value == "met"
+    assert not result.evidence.quote.startswith(("2. Purpose", "Purpose, categories", "3. Duration")), result.evidence
+    assert result.evidence.quote.endswith("."), result.evidence
