@@ -4,9 +4,8 @@ labelling notes), run through the real pipelines and compared with the hand labe
 
 fresh-a was read while the vocabularies were widened. fresh-b was measured unopened twice (before
 the work and when it was believed done: status 0.753, then 0.761), and only then read; the README
-gives every step. The bars below guard the figures reached since, a little under them; they are not
-the issue's goals (status >= 0.90, gap precision and recall >= 0.95 on every labelled set), which
-fresh-b does not reach yet."""
+gives every step. The bars below guard the figures reached since, a little under them: they are
+figures on documents the rules were written from, not an estimate for unseen contracts."""
 
 from __future__ import annotations
 
@@ -22,10 +21,10 @@ BARS = {
     # red-flag precision 0.786: two of the three flags counted false are default destruction the
     # notes of fresh-a call flagged (relaisdesk) or the convention reads as flagged (saerens)
     "fresh-a": dict(zip(FIGURES, (0.90, 0.95, 0.94, 0.70, 0.85, 0.75, 0.80), strict=True)),
-    "fresh-b": dict(zip(FIGURES, (0.83, 0.81, 0.92, 0.62, 0.75, 0.75, 0.50), strict=True)),
+    "fresh-b": dict(zip(FIGURES, (0.92, 0.96, 0.94, 0.73, 0.85, 0.85, 0.80), strict=True)),
 }
 # the weakest language of each set, status accuracy
-LANGUAGE_STATUS_BARS = {"fresh-a": 0.85, "fresh-b": 0.78}
+LANGUAGE_STATUS_BARS = {"fresh-a": 0.85, "fresh-b": 0.89}
 
 
 @pytest.fixture(scope="module", params=sorted(BARS))
