@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath, PurePosixPath
 
 from gdprcheck.checklist import Checklist
 from gdprcheck.contractness import check_contract_text
@@ -64,10 +66,10 @@ class Auditor:
             try:
                 batch.audits.append(self.audit_file(path))
             except ReadError as exc:
-                log.warning("%s: %s", path.name, exc)
+                log.warning("%s: %s", path, exc)
                 batch.errors.append(FileError(document=path.name, problem=str(exc)))
             except Exception as exc:  # a bug must not cost the DPO the rest of the batch
-                log.exception("%s: unexpected failure", path.name)
+                log.exception("%s: unexpected failure", path)
                 batch.errors.append(FileError(document=path.name, problem=f"internal error: {exc.__class__.__name__}: {exc}"))
             if on_done:
                 on_done(path)
@@ -92,18 +94,121 @@ def contract_files(folder: Path, recursive: bool = False) -> tuple[list[Path], l
         raise FileNotFoundError(f"{folder}: no such folder")
     if folder.is_file():
         return [folder], []
+    files, others = _folder_entries(folder, recursive)
+    return files, [_not_a_contract(path, document_name(path, folder)) for path in others]
+
+
+def _folder_entries(folder: Path, recursive: bool) -> tuple[list[Path], list[Path]]:
+    """A folder's contract files and its other files, each sorted; hidden files and Word's lock
+    files are neither."""
     entries: Iterator[Path] = folder.rglob("*") if recursive else folder.iterdir()
-    files, skipped = [], []
+    files, others = [], []
     for path in sorted(entries):
-        if not path.is_file():
-            continue
-        name = document_name(path, folder)
-        if path.name.startswith((".", "~$")):
+        if not path.is_file() or path.name.startswith((".", "~$")):
             continue  # hidden files and Word lock files are never contracts
-        if path.suffix.lower() in SUPPORTED_SUFFIXES:
-            files.append(path)
+        (files if path.suffix.lower() in SUPPORTED_SUFFIXES else others).append(path)
+    return files, others
+
+
+def _not_a_contract(path: Path, name: str) -> FileError:
+    return FileError(document=name, problem=f"skipped: '{path.suffix or 'no extension'}' is not a contract format")
+
+
+@dataclass
+class ContractInputs:
+    """What the paths given to `audit` hold: the contract files, each once and in the order given,
+    with the unique name each is reported under, and the problems found on the way."""
+
+    files: list[Path] = field(default_factory=list)
+    names: dict[Path, str] = field(default_factory=dict)  # file -> document name, unique
+    failed: list[FileError] = field(default_factory=list)  # paths given that cannot be audited
+    skipped: list[FileError] = field(default_factory=list)  # other files in the folders given: notes
+    renamed: list[str] = field(default_factory=list)  # how clashing names were told apart, in words
+
+
+def collect_contracts(paths: Iterable[Path], recursive: bool = False) -> ContractInputs:
+    """The contract files in the files and folders given. A file reached twice (named twice, or
+    both named and inside a folder given) is audited once, under the name it got first. A path that
+    does not exist or is not a contract file is a failure naming it; the others are still audited."""
+    inputs = ContractInputs()
+    found: list[tuple[Path, Path | None]] = []  # (file, the folder given that holds it)
+    others: list[tuple[Path, Path | None]] = []
+    seen: set[Path | str] = set()
+
+    def first_time(identity: Path | str) -> bool:
+        if identity in seen:
+            return False
+        seen.add(identity)
+        return True
+
+    for given in paths:
+        if given.is_dir():
+            if not first_time(given.resolve()):
+                continue
+            files, rest = _folder_entries(given, recursive)
+            if not files:
+                inputs.skipped.append(FileError(document=str(given), problem=_no_contracts(given, recursive)))
+            found += [(path, given) for path in files if first_time(path.resolve())]
+            others += [(path, given) for path in rest if first_time(path.resolve())]
+        elif not first_time(given.resolve() if given.exists() else str(given)):
+            continue
+        elif given.is_file() and given.suffix.lower() in SUPPORTED_SUFFIXES:
+            found.append((given, None))
+        elif given.is_file():
+            problem = f"not a contract format ('{given.suffix or 'no extension'}'; supported: {', '.join(SUPPORTED_SUFFIXES)})"
+            inputs.failed.append(FileError(document=str(given), problem=problem))
+        elif given.exists():
+            inputs.failed.append(FileError(document=str(given), problem="not a file or folder"))
         else:
-            skipped.append(
-                FileError(document=name, problem=f"skipped: '{path.suffix or 'no extension'}' is not a contract format")
-            )
-    return files, skipped
+            # a name with an extension was meant as a file, one without as a folder
+            inputs.failed.append(FileError(document=str(given), problem=f"no such {'file' if given.suffix else 'folder'}"))
+    names, inputs.renamed = unique_document_names(found + others)
+    inputs.files = [path for path, _ in found]
+    inputs.names = {path: names[path] for path in inputs.files}
+    inputs.skipped += [_not_a_contract(path, names[path]) for path, _ in others]
+    return inputs
+
+
+def _no_contracts(folder: Path, recursive: bool) -> str:
+    problem = f"no contract files ({', '.join(SUPPORTED_SUFFIXES)}) in this folder"
+    if not recursive and any(entry.is_dir() for entry in folder.iterdir()):
+        problem += " (its sub-folders are audited with --recursive)"
+    return problem
+
+
+def unique_document_names(found: list[tuple[Path, Path | None]]) -> tuple[dict[Path, str], list[str]]:
+    """Each file's document name (see `document_name`; the folder is the one given that holds it,
+    None for a file given by itself), and how clashes were resolved. The report, results.csv, the
+    cache and the carried-over reviews all know a document by its name, so two files may not share
+    one: files whose names clash are named by as many of their parent folders as tell them apart
+    ("acme/dpa.pdf", "globex/dpa.pdf")."""
+    # the absolute path with '..' resolved but not symbolic links: the folders the user knows
+    parts = {path: Path(os.path.abspath(path)).parts for path, _ in found}
+    depth = {path: len(PurePath(document_name(path, folder)).parts) for path, folder in found}
+
+    def name(path: Path) -> str:
+        if depth[path] >= len(parts[path]):
+            return Path(os.path.abspath(path)).as_posix()
+        return PurePosixPath(*parts[path][-depth[path] :]).as_posix()
+
+    base = {path: name(path) for path, _ in found}
+    while True:
+        holders: dict[str, list[Path]] = {}
+        for path, _ in found:
+            holders.setdefault(name(path), []).append(path)
+        grown = False
+        for group in holders.values():
+            if len(group) < 2:
+                continue
+            for path in group:
+                if depth[path] < len(parts[path]):
+                    depth[path] += 1
+                    grown = True
+        if not grown:  # no clash left: distinct absolute paths always end up apart
+            break
+    names = {path: name(path) for path, _ in found}
+    renamed: dict[str, list[str]] = {}
+    for path, _ in found:
+        renamed.setdefault(base[path], []).append(names[path])
+    notes = [f"files named '{first}' are reported as {', '.join(given)}" for first, given in renamed.items() if given != [first]]
+    return names, notes

@@ -11,9 +11,7 @@ import hashlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -113,9 +111,11 @@ def run_batch(
     progress: bool = False,
     limits: ReadLimits | None = None,
     root: Path | None = None,
+    names: Mapping[Path, str] | None = None,
 ) -> BatchResult:
     """Audit `files` in order; results come back in the same order whatever the number of jobs,
-    each named by its path relative to `root`, the audited folder (see `document_name`)."""
+    each named by `names` when given (see `collect_contracts`), else by its path relative to
+    `root`, the audited folder (see `document_name`)."""
     from gdprcheck.audit import document_name
 
     cache = ResultCache(cache_dir, checklist, pipeline_mode(checklist, prefer_trained), limits) if cache_dir else None
@@ -138,7 +138,7 @@ def run_batch(
     # only small records are kept: every Doc was dropped with the clause it was made for
     batch = BatchResult(checklist_path=checklist.source)
     for path in files:
-        outcome = _named(outcomes[path], document_name(path, root))
+        outcome = _named(outcomes[path], names[path] if names is not None else document_name(path, root))
         (batch.audits if isinstance(outcome, DocumentAudit) else batch.errors).append(outcome)
     return batch
 
@@ -167,6 +167,10 @@ def _audit(
         for path in files:
             yield _audit_one(auditor, path)
         return
+    # only a batch of several files in several jobs pays for importing the process pool
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     workers = min(jobs, len(files))
     chunksize = max(1, min(8, len(files) // (workers * 4)))
     done = 0

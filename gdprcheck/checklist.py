@@ -92,7 +92,12 @@ class Outcome(_Strict):
     @property
     def concepts(self) -> set[str]:
         return (
-            set(self.all) | set(self.any) | set(self.none) | set(self.none_in_document) | set(self.quote_has) | set(self.quote_none)
+            set(self.all)
+            | set(self.any)
+            | set(self.none)
+            | set(self.none_in_document)
+            | set(self.quote_has)
+            | set(self.quote_none)
         )
 
 
@@ -170,11 +175,15 @@ class LanguageData(_Strict):
     @field_validator("concepts")
     @classmethod
     def _patterns_compile(cls, concepts: dict[str, list[Pattern]]) -> dict[str, list[Pattern]]:
+        # checked the way the concept scanner compiles them; what the check learns of each pattern
+        # serves the scanner's own build (one parse of each pattern, not two)
+        from gdprcheck.locate.scanner import check_pattern
+
         for name, patterns in concepts.items():
             for pattern in patterns:
                 if isinstance(pattern, str):
                     try:
-                        re.compile(pattern)
+                        check_pattern(pattern)
                     except re.error as exc:
                         raise ValueError(
                             f"concept '{name}': pattern {pattern!r} is not a valid regular expression ({exc})"

@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from gdprcheck.locate.scanner import ConceptScanner
+from gdprcheck.checklist import ChecklistError, load_language
+from gdprcheck.locate.scanner import ConceptScanner, check_pattern
 from tests.conftest import DEV, SEEDS
 
 
@@ -38,3 +39,51 @@ def test_scanner_keeps_the_first_alternative_that_matches_and_case():
     scanner = ConceptScanner(concepts)
     text = "Notice period of 30 days; NOTIFY the eu and the EU; ac bc"
     assert scanner.scan(text) == _reference(concepts, text)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "(?<=ab|c)traitant",  # a look-behind of varying width: only the compiler refuses it
+        "(?<!\\w+)notify",
+        "violation (de",
+        "sous-trait[ée",
+        "a{3,1}",
+        "[z-a]",
+        "\\p{L}",
+    ],
+)
+def test_a_pattern_is_refused_exactly_when_the_scanner_could_not_compile_it(pattern):
+    with pytest.raises(re.error):
+        re.compile(pattern, re.IGNORECASE)
+    with pytest.raises(re.error):
+        check_pattern(pattern)
+
+
+def test_a_variable_width_look_behind_in_a_language_file_is_named(tmp_path):
+    language = tmp_path / "xx.yaml"
+    language.write_text(
+        "language: xx\n"
+        "concepts:\n"
+        "  notify:\n"
+        "    - 'notif\\w*'\n"
+        "    - '(?<=the |a )notice'\n"
+        "durations:\n"
+        "  units: {hours: ['hours?']}\n"
+        "keywords: {}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ChecklistError, match=r"xx\.yaml, line \d+: .*concept 'notify'.*look-behind requires fixed-width"):
+        load_language(language)
+
+
+def test_the_analysis_kept_from_validation_is_the_one_the_scanner_would_make(checklist):
+    """The scanner reuses what checking the checklist learnt of each pattern: it must be what
+    parsing the pattern afresh gives."""
+    from gdprcheck.locate import scanner
+
+    for data in checklist.languages.values():
+        for patterns in data.concepts.values():
+            for pattern in (p for p in patterns if isinstance(p, str)):
+                kept = scanner._SHAPES[pattern]
+                assert kept == scanner._shape(scanner._parser.parse(pattern, re.IGNORECASE)), pattern

@@ -67,8 +67,6 @@ def model_version(model: str) -> str:
 def _spacy():
     import spacy
 
-    from gdprcheck.locate import components  # noqa: F401  (registers the factories)
-
     return spacy
 
 
@@ -77,6 +75,8 @@ def build_pipeline(language: LanguageData, prefer_trained: bool = True):
     named by the language file, else a blank pipeline with a sentencizer and lookup lemmas; with
     line-aware sentence starts and the concept component. Nothing is ever downloaded."""
     spacy = _spacy()
+    from gdprcheck.locate import components  # noqa: F401  (registers this pipeline's own components)
+
     model = installed_model(language, prefer_trained)
     nlp = spacy.load(model, exclude=_UNUSED_COMPONENTS) if model else None
     if nlp is None:
