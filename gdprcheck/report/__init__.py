@@ -2,7 +2,9 @@
 
 A re-run never costs the reviewer their work: the reviews in the previous workbook (and in a named
 baseline) are carried over to the new one, the previous workbook is kept as a timestamped backup,
-and every file is written to a temporary name first and renamed into place in one step.
+and every file is written to a temporary name first and renamed into place in one step. Beside the
+new workbook goes the record of the reviews it holds (record.py): the next run takes them from there
+when the workbook is still byte for byte the one written, instead of parsing it.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from pathlib import Path
 
 from gdprcheck.checklist import Checklist
 from gdprcheck.models import BatchResult
+from gdprcheck.report import record
 from gdprcheck.report.csv import write_results_csv
-from gdprcheck.report.excel import write_workbook
-from gdprcheck.report.reviews import Review, ReviewError, place_reviews, read_reviews
+from gdprcheck.report.excel import sheet_names, write_workbook
+from gdprcheck.report.reviews import Placement, Review, ReviewError, place_reviews, read_reviews
 from gdprcheck.report.runinfo import RunInfo
 
 WORKBOOK_NAME = "gdprcheck-report.xlsx"
@@ -63,9 +66,23 @@ def write_reports(
     if backup is not None:
         _atomic_write(backup, lambda path: shutil.copy2(workbook, path))
     _atomic_write(workbook, lambda path: write_workbook(batch, checklist, path, placement, run))
+    _record(workbook, batch, placement)
     csv_path = out / CSV_NAME
     _atomic_write(csv_path, lambda path: write_results_csv(batch, path))
     return [workbook, csv_path] + ([backup] if backup else [])
+
+
+def _record(workbook: Path, batch: BatchResult, placement: Placement) -> None:
+    """Note what the workbook just written holds, for the next run (see record.py). Without a record
+    the next run parses the workbook: a record that cannot be made only costs that time."""
+    target = workbook.parent / record.RECORD_NAME
+    try:
+        reviews = record.expected_reviews(batch, placement, sheet_names(batch))
+        digest = record.file_sha256(workbook)
+        _atomic_write(target, lambda path: record.save(path, digest, reviews))
+    except (OSError, ValueError, TypeError, ImportError, OverflowError) as exc:
+        # an older record names other bytes (the backup's, at most): it cannot be taken for this file
+        log.debug("no record of %s (%s): the next run reads it", workbook, exc)
 
 
 def _previous_reviews(workbook: Path, baseline: Path | None) -> tuple[list[Path], list[Review]]:

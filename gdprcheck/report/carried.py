@@ -5,19 +5,33 @@ row again or the reviewer deletes it."""
 
 from __future__ import annotations
 
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from gdprcheck.report import layout
-from gdprcheck.report.cells import GRID, REVIEWER_FILL, fit_heights, header_row, print_setup, put, set_widths
+from gdprcheck.report.cells import (
+    GRID,
+    REVIEWER_FILL,
+    WRAP,
+    Sheet,
+    column_letter,
+    fill,
+    fitted_height,
+    header_row,
+    print_setup,
+    set_widths,
+    write_row,
+)
 from gdprcheck.report.reviews import Review
 
 HEADER_ROW = 1
 
 
-def write_carried_sheet(sheet: Worksheet, reviews: list[Review]) -> None:
+def write_carried_sheet(sheet: Sheet, reviews: list[Review]) -> None:
     review_first = layout.CARRIED_COLUMNS.index(layout.REVIEWER_STATUS) + 1
-    header_row(sheet, HEADER_ROW, layout.CARRIED_COLUMNS, reviewer_from=review_first)
+    header_row(sheet, HEADER_ROW, layout.CARRIED_COLUMNS, reviewer_from=review_first, widths=layout.CARRIED_WIDTHS)
+    plain, reviewer = sheet.looks(WRAP, GRID), sheet.looks(WRAP, GRID, fill(REVIEWER_FILL))
+    looks = [
+        reviewer if review_first <= column < review_first + len(layout.REVIEW_COLUMNS) else plain
+        for column in range(1, len(layout.CARRIED_COLUMNS) + 1)
+    ]
     for row, review in enumerate(reviews, start=HEADER_ROW + 1):
         values = [
             review.document,
@@ -29,14 +43,11 @@ def write_carried_sheet(sheet: Worksheet, reviews: list[Review]) -> None:
             review.reason,
             review.source,
         ]
-        for column, value in enumerate(values, start=1):
-            cell = put(sheet, row, column, value, wrap=True)
-            cell.border = GRID
-            if review_first <= column < review_first + len(layout.REVIEW_COLUMNS):
-                cell.fill = REVIEWER_FILL
+        write_row(sheet, row, values, looks, widths=layout.CARRIED_WIDTHS)
+    if not reviews:
+        sheet.cells.set_row(HEADER_ROW, fitted_height((), (), ()))
     set_widths(sheet, layout.CARRIED_WIDTHS)
     last = HEADER_ROW + max(len(reviews), 1)
-    fit_heights(sheet, HEADER_ROW, last)
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(layout.CARRIED_COLUMNS))}{last}"
-    print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", f"gdprcheck · {layout.CARRIED}")
+    sheet.cells.freeze_panes(HEADER_ROW, 0)
+    sheet.cells.autofilter(f"A{HEADER_ROW}:{column_letter(len(layout.CARRIED_COLUMNS))}{last}")
+    print_setup(sheet, HEADER_ROW, f"gdprcheck · {layout.CARRIED}")

@@ -5,27 +5,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.worksheet import Worksheet
-
 from gdprcheck.checklist import Item
 from gdprcheck.models import DocumentAudit, ItemResult, Status
 from gdprcheck.report import layout
 from gdprcheck.report.cells import (
+    BODY,
     CHANGED_FILL,
     GRID,
-    LABEL_FONT,
-    LINK_FONT,
+    LABEL,
+    LINK,
     REVIEWER_FILL,
-    TITLE_FONT,
-    fit_heights,
+    TITLE,
+    WRAP,
+    Sheet,
+    column_letter,
+    fill,
+    fitted_height,
     header_row,
+    internal_link,
     print_setup,
     put,
     set_widths,
     status_colours,
+    write_row,
 )
 from gdprcheck.report.reviews import Review
 
@@ -36,19 +38,20 @@ _REVIEWER_FIRST = len(layout.TOOL_COLUMNS) + 1  # 1-based column of "Reviewer st
 
 @dataclass(frozen=True)
 class ContractSheet:
-    """Where a contract's findings landed, for links and counts on the overview."""
+    """Where a contract's findings land, for links and counts on the overview."""
 
     name: str
     first_row: int
     last_row: int
 
+    @classmethod
+    def planned(cls, name: str, audit: DocumentAudit) -> ContractSheet:
+        """Known before the sheet is written, so that the overview can be written first."""
+        return cls(name, FIRST_ROW, FIRST_ROW + max(len(layout.shown_results(audit)), 1) - 1)
+
     def column_range(self, header: str) -> str:
-        letter = get_column_letter(layout.FINDING_COLUMNS.index(header) + 1)
+        letter = column_letter(layout.FINDING_COLUMNS.index(header) + 1)
         return f"{letter}{self.first_row}:{letter}{self.last_row}"
-
-
-def link_to(sheet_name: str, cell: str = "A1") -> Hyperlink:
-    return Hyperlink(ref="", location=f"'{sheet_name}'!{cell}", tooltip=f"Open the sheet {sheet_name}")
 
 
 def counts_in_words(audit: DocumentAudit) -> str:
@@ -75,57 +78,55 @@ def _finding(result: ItemResult, item: Item | None) -> list[object]:
     ]
 
 
-def write_contract_sheet(
-    sheet: Worksheet, audit: DocumentAudit, items: dict[str, Item], reviews: dict[tuple[str, str], Review]
-) -> ContractSheet:
-    title = put(sheet, 1, 1, layout.FILE_LABEL)
-    title.font = LABEL_FONT
-    put(sheet, 1, 2, audit.document).font = TITLE_FONT
-    put(sheet, 2, 1, layout.HASH_LABEL).font = LABEL_FONT
-    put(sheet, 2, 2, audit.sha256)
-    put(sheet, 3, 1, layout.SUMMARY_LABEL).font = LABEL_FONT
-    put(sheet, 3, 2, counts_in_words(audit))
-    back = put(sheet, 4, 1, "← Overview")
-    back.hyperlink = link_to(layout.OVERVIEW)
-    back.font = LINK_FONT
-    put(sheet, 4, 2, "Fill in the green columns on the right: a re-run of the audit keeps them.").font = LABEL_FONT
+def reviewer_choice() -> dict:
+    """The drop-down of the Reviewer status column."""
+    return {
+        "validate": "list",
+        "source": layout.REVIEWER_STATUSES,
+        "ignore_blank": True,
+        "dropdown": True,
+        "show_error": True,
+        "error_title": "Reviewer status",
+        "error_message": "Choose one of: " + ", ".join(layout.REVIEWER_STATUSES) + ". Put anything else in the comment.",
+        "show_input": True,
+        "input_title": "Reviewer status",
+        "input_message": "agree = the tool is right; or the status you find; not applicable = leave out",
+    }
 
-    header_row(sheet, HEADER_ROW, layout.FINDING_COLUMNS, reviewer_from=_REVIEWER_FIRST)
+
+def write_contract_sheet(
+    sheet: Sheet, audit: DocumentAudit, items: dict[str, Item], reviews: dict[tuple[str, str], Review]
+) -> ContractSheet:
+    looks = sheet.looks
+    label, body = looks(LABEL), looks(BODY)
+    tool, reviewer, changed = looks(WRAP, GRID), looks(WRAP, GRID, fill(REVIEWER_FILL)), looks(WRAP, GRID, fill(CHANGED_FILL))
+    write_row(sheet, 1, [layout.FILE_LABEL, audit.document], [label, looks(TITLE)])
+    write_row(sheet, 2, [layout.HASH_LABEL, audit.sha256], [label, body])
+    write_row(sheet, 3, [layout.SUMMARY_LABEL, counts_in_words(audit)], [label, body])
+    internal_link(sheet, 4, 1, layout.OVERVIEW, "← Overview", looks(LINK))
+    put(sheet, 4, 2, "Fill in the green columns on the right: a re-run of the audit keeps them.", label)
+
+    header_row(sheet, HEADER_ROW, layout.FINDING_COLUMNS, reviewer_from=_REVIEWER_FIRST, widths=layout.FINDING_WIDTHS)
+    tool_looks = [tool] * len(layout.TOOL_COLUMNS)
     results = layout.shown_results(audit)
     for row, result in enumerate(results, start=FIRST_ROW):
         review = reviews.get((audit.document, result.item))
         values = _finding(result, items.get(result.item))
         values += list(review.values) if review else [None] * len(layout.REVIEW_COLUMNS)
-        for column, value in enumerate(values, start=1):
-            cell = put(sheet, row, column, value, wrap=True)
-            cell.border = GRID
-            if column >= _REVIEWER_FIRST:
-                cell.fill = CHANGED_FILL if review is not None and review.note is not None else REVIEWER_FILL
-    last = FIRST_ROW + max(len(results), 1) - 1
-    placed = ContractSheet(sheet.title, FIRST_ROW, last)
+        marked = changed if review is not None and review.note is not None else reviewer
+        write_row(sheet, row, values, tool_looks + [marked] * len(layout.REVIEW_COLUMNS), widths=layout.FINDING_WIDTHS)
+    if not results:  # the table keeps one (empty) row for its filter and drop-down
+        sheet.cells.set_row(FIRST_ROW - 1, fitted_height((), (), ()))
+    placed = ContractSheet.planned(sheet.name, audit)
 
     status_colours(sheet, placed.column_range(layout.STATUS), ["met", "partial", "missing", "flagged"])
     status_colours(sheet, placed.column_range(layout.REVIEWER_STATUS), layout.REVIEWER_STATUSES)
-    choice = DataValidation(
-        type="list",
-        formula1='"' + ",".join(layout.REVIEWER_STATUSES) + '"',
-        allow_blank=True,
-        showDropDown=False,  # (sic) False shows the in-cell arrow
-        showErrorMessage=True,
-        errorTitle="Reviewer status",
-        error="Choose one of: " + ", ".join(layout.REVIEWER_STATUSES) + ". Put anything else in the comment.",
-        showInputMessage=True,
-        promptTitle="Reviewer status",
-        prompt="agree = the tool is right; or the status you find; not applicable = leave out",
-    )
-    sheet.add_data_validation(choice)
-    choice.add(placed.column_range(layout.REVIEWER_STATUS))
+    sheet.cells.data_validation(placed.column_range(layout.REVIEWER_STATUS), reviewer_choice())
 
     set_widths(sheet, layout.FINDING_WIDTHS)
-    fit_heights(sheet, HEADER_ROW, last)
-    last_column = get_column_letter(len(layout.FINDING_COLUMNS))
-    sheet.freeze_panes = f"C{FIRST_ROW}"
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{last}"
-    sheet.print_area = f"A1:{last_column}{last}"
-    print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", f"gdprcheck · {audit.document}")
+    last_column = column_letter(len(layout.FINDING_COLUMNS))
+    sheet.cells.freeze_panes(FIRST_ROW - 1, 2)  # header rows and the item's ID and title stay in view
+    sheet.cells.autofilter(f"A{HEADER_ROW}:{last_column}{placed.last_row}")
+    sheet.cells.print_area(f"A1:{last_column}{placed.last_row}")
+    print_setup(sheet, HEADER_ROW, f"gdprcheck · {audit.document}")
     return placed

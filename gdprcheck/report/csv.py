@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import os
 from pathlib import Path
-
-import pandas as pd
 
 from gdprcheck.models import BatchResult
 
@@ -33,4 +33,9 @@ def result_rows(batch: BatchResult) -> list[dict[str, str]]:
 
 
 def write_results_csv(batch: BatchResult, path: Path) -> None:
-    pd.DataFrame(result_rows(batch), columns=COLUMNS).to_csv(path, index=False, encoding="utf-8")
+    # the standard library's writer, with the dialect pandas uses (line ends of the platform): the
+    # same file, without importing pandas (0.35 s) on every audit
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator=os.linesep)
+        writer.writeheader()
+        writer.writerows(result_rows(batch))

@@ -3,36 +3,43 @@ of contracts x checklist items, how many contracts miss each item, and a chart o
 
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.series import SeriesLabel
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.workbook import Workbook
 
 from gdprcheck.checklist import Item
 from gdprcheck.models import BatchResult, DocumentAudit, Status
 from gdprcheck.report import layout
 from gdprcheck.report.cells import (
+    BODY,
+    CENTRE,
+    FONT_NAME,
     GRID,
-    LABEL_FONT,
-    LINK_FONT,
-    fill_for,
-    fit_heights,
-    font,
-    header_row,
+    HEADER,
+    LABEL,
+    LINK,
+    WRAP,
+    Sheet,
+    column_letter,
+    fitted_height,
+    internal_link,
     print_setup,
     put,
     set_widths,
     status_colours,
+    status_fill,
+    stored,
+    write_row,
 )
-from gdprcheck.report.contract import ContractSheet, link_to
+from gdprcheck.report.contract import ContractSheet
+from gdprcheck.report.reviews import Review
 
 COLUMNS = ["Contract", "Language", "Score", "Met", "Partial", "Missing", "Red flags", "Reviewed", "Worst gaps"]
 WIDTHS = [30, 9, 7, 6, 7, 8, 7, 9, 44]
 HEAT_WIDTH = 7.5
 WORST_GAPS_SHOWN = 4
-_ROTATED = Alignment(text_rotation=90, horizontal="center", vertical="bottom")
-_CENTRE = Alignment(horizontal="center", vertical="center")
+CM = 96 / 2.54  # pixels per centimetre, XlsxWriter's unit for a chart's size
+_ROTATED = {**{k: v for k, v in HEADER.items() if k != "text_wrap"}, "rotation": 90, "align": "center", "valign": "bottom"}
+_SMALL = {"font_name": FONT_NAME, "font_size": 9}
+_RIGHT_LABEL = {**{k: v for k, v in LABEL.items() if k != "valign"}, "align": "right"}
 
 
 def worst_gaps(audit: DocumentAudit) -> str:
@@ -47,18 +54,29 @@ def worst_gaps(audit: DocumentAudit) -> str:
     return shown + (f"; and {more} more" if more > 0 else "")
 
 
-def write_overview(sheet: Worksheet, batch: BatchResult, items: list[Item], sheets: dict[str, ContractSheet]) -> None:
+def write_overview(
+    sheet: Sheet,
+    book: Workbook,
+    batch: BatchResult,
+    items: list[Item],
+    sheets: dict[str, ContractSheet],
+    reviews: dict[tuple[str, str], Review],
+) -> None:
+    looks, cells = sheet.looks, sheet.cells
     first_heat = len(COLUMNS) + 1
     last_column = first_heat + len(items) - 1
-    header_row(sheet, 1, COLUMNS + [item.id for item in items])
-    for column in range(first_heat, last_column + 1):
-        sheet.cell(row=1, column=column).alignment = _ROTATED
-    sheet.row_dimensions[1].height = 5.2 * max([len(i.id) for i in items] + [10])
+    widths = WIDTHS + [HEAT_WIDTH] * len(items)
+    header = [looks(HEADER)] * len(COLUMNS) + [looks(_ROTATED)] * len(items)
+    cells.set_row(0, 5.2 * max([len(i.id) for i in items] + [10]))
+    write_row(sheet, 1, COLUMNS + [item.id for item in items], header)
 
+    plain, number, score = looks(BODY, GRID), looks(BODY, GRID), looks(BODY, GRID, {"num_format": "0%"})
+    link, gaps, heat = looks(LINK, GRID), looks(WRAP, GRID), looks(_SMALL, CENTRE, GRID)
+    wrapped = [column == len(COLUMNS) for column in range(1, len(COLUMNS) + 1)]
+    reviewed_column = COLUMNS.index("Reviewed") + 1
     for row, audit in enumerate(batch.audits, start=2):
         placed = sheets[audit.document]
         statuses = [r.status for r in audit.items]
-        reviewed = f"=COUNTA('{placed.name}'!{placed.column_range(layout.REVIEWER_STATUS)})"
         values: list[object] = [
             audit.document,
             audit.language,
@@ -70,84 +88,81 @@ def write_overview(sheet: Worksheet, batch: BatchResult, items: list[Item], shee
             None,
             worst_gaps(audit),
         ]
-        for column, value in enumerate(values, start=1):
-            put(sheet, row, column, value, wrap=column == len(COLUMNS)).border = GRID
-        # our own formula, on our own sheet name: counts the reviewer statuses filled in so far
-        sheet.cell(row=row, column=COLUMNS.index("Reviewed") + 1, value=reviewed)
-        sheet.cell(row=row, column=3).number_format = "0%"
-        link = sheet.cell(row=row, column=1)
-        link.hyperlink = link_to(placed.name)
-        link.font = LINK_FONT
+        cells.set_row(row - 1, fitted_height([stored(v) for v in values], widths, wrapped))
+        # the contract's name links to its sheet
+        internal_link(sheet, row, 1, placed.name, audit.document, link)
+        numbers = [plain, score, number, number, number, number]  # language, score, the counts
+        for column, (value, look) in enumerate(zip(values[1:7], numbers, strict=True), start=2):
+            put(sheet, row, column, value, look)
+        # our own formula, on our own sheet name: counts the reviewer statuses filled in so far; its
+        # value as written is that count, for viewers that do not recalculate
+        filled = sum(1 for r in layout.shown_results(audit) if _has_status(reviews.get((audit.document, r.item))))
+        reviewed = f"=COUNTA('{placed.name}'!{placed.column_range(layout.REVIEWER_STATUS)})"
+        cells.write_formula(row - 1, reviewed_column - 1, reviewed, plain, filled)
+        put(sheet, row, len(COLUMNS), values[-1], gaps)
         by_item = {r.item: r.status.value for r in audit.items}
         for offset, item in enumerate(items):
-            cell = put(sheet, row, first_heat + offset, by_item.get(item.id, ""))
-            cell.alignment, cell.border, cell.font = _CENTRE, GRID, font(9)
+            put(sheet, row, first_heat + offset, by_item.get(item.id, ""), heat)
     last_row = max(len(batch.audits), 1) + 1
+    if not batch.audits:
+        cells.set_row(1, fitted_height((), (), ()))
     if batch.audits:
-        heat = f"{get_column_letter(first_heat)}2:{get_column_letter(last_column)}{last_row}"
-        status_colours(sheet, heat, ["met", "partial", "missing"])
+        heat_range = f"{column_letter(first_heat)}2:{column_letter(last_column)}{last_row}"
+        status_colours(sheet, heat_range, ["met", "partial", "missing"])
 
     # per item: in how many contracts it is missing or partial (the chart's data)
     totals = last_row + 1
+    right, count = looks(_RIGHT_LABEL), looks(_SMALL, CENTRE, GRID, {"bold": True})
     for offset, status in enumerate(("missing", "partial")):
         row = totals + offset
-        put(sheet, row, first_heat - 1, f"Contracts where the item is {status} →").font = LABEL_FONT
-        sheet.cell(row=row, column=first_heat - 1).alignment = Alignment(horizontal="right")
+        put(sheet, row, first_heat - 1, f"Contracts where the item is {status} →", right)
         for column, item in enumerate(items, start=first_heat):
-            count = sum(1 for a in batch.audits for r in a.items if r.item == item.id and r.status.value == status)
-            cell = put(sheet, row, column, count)
-            cell.alignment, cell.border, cell.font = _CENTRE, GRID, font(9, bold=True)
+            found = sum(1 for a in batch.audits for r in a.items if r.item == item.id and r.status.value == status)
+            put(sheet, row, column, found, count)
 
     legend = totals + 3
-    put(sheet, legend, 1, "Legend").font = LABEL_FONT
+    put(sheet, legend, 1, "Legend", looks(LABEL))
     for column, status in enumerate(("met", "partial", "missing", "flagged"), start=2):
-        cell = put(sheet, legend, column, status)
-        cell.fill, cell.alignment, cell.border = fill_for(status), _CENTRE, GRID
-    put(
-        sheet,
-        legend + 1,
-        1,
-        (
-            "Statuses are the tool's. Click a contract to open its sheet, where the reviewer's decisions and "
-            "comments go; 'Reviewed' counts the reviewer statuses filled in there."
-        ),
-        wrap=False,
-    ).font = font(italic=True, color="595959")
+        put(sheet, legend, column, status, looks(BODY, status_fill(status), CENTRE, GRID))
+    note = (
+        "Statuses are the tool's. Click a contract to open its sheet, where the reviewer's decisions and "
+        "comments go; 'Reviewed' counts the reviewer statuses filled in there."
+    )
+    put(sheet, legend + 1, 1, note, looks(BODY, {"italic": True, "font_color": "#595959"}))
 
     if batch.audits and items:
-        _gaps_chart(sheet, items, first_heat, totals, legend + 3)
+        _gaps_chart(sheet, book, items, first_heat, totals, legend + 3)
 
-    set_widths(sheet, WIDTHS)
-    set_widths(sheet, [HEAT_WIDTH] * len(items), first=first_heat)
-    fit_heights(sheet, 2, last_row)
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(last_column)}{last_row}"
-    print_setup(sheet, "1:1", "gdprcheck · Overview")
+    set_widths(sheet, widths)
+    cells.freeze_panes(1, 1)
+    cells.autofilter(f"A1:{column_letter(last_column)}{last_row}")
+    print_setup(sheet, 1, "gdprcheck · Overview")
 
 
-def _gaps_chart(sheet: Worksheet, items: list[Item], first_heat: int, totals: int, anchor_row: int) -> None:
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = "Gaps per checklist item across the batch (number of contracts)"
-    last_heat = first_heat + len(items) - 1
-    data = Reference(sheet, min_col=first_heat, max_col=last_heat, min_row=totals, max_row=totals + 1)
-    chart.add_data(data, from_rows=True, titles_from_data=False)
-    chart.set_categories(Reference(sheet, min_col=first_heat, max_col=last_heat, min_row=1, max_row=1))
-    for series, name, colour in zip(chart.series, ("missing", "partial"), ("E06666", "F1C232"), strict=False):
-        series.tx = SeriesLabel(v=name)
-        series.graphicalProperties.solidFill = colour
-        series.graphicalProperties.line.solidFill = colour
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.y_axis.majorGridlines = None
-    chart.y_axis.title = "contracts"
-    chart.y_axis.majorUnit = 1
-    chart.y_axis.number_format = "0"
-    chart.y_axis.crosses = "max"  # with the items top-down, keep the count axis at the bottom
-    chart.x_axis.scaling.orientation = "maxMin"  # first checklist item at the top
-    chart.legend.position = "b"
-    chart.height = 3 + 0.55 * len(items)
-    chart.width = 22
-    sheet.add_chart(chart, f"A{anchor_row}")
+def _has_status(review: Review | None) -> bool:
+    return review is not None and stored(review.status) is not None
+
+
+def _gaps_chart(sheet: Sheet, book: Workbook, items: list[Item], first_heat: int, totals: int, anchor_row: int) -> None:
+    chart = book.add_chart({"type": "bar", "subtype": "stacked"})
+    first, last = column_letter(first_heat), column_letter(first_heat + len(items) - 1)
+    for offset, (name, colour) in enumerate((("missing", "#E06666"), ("partial", "#F1C232"))):
+        row = totals + offset
+        chart.add_series(
+            {
+                "name": name,
+                "categories": f"='{sheet.name}'!${first}$1:${last}$1",
+                "values": f"='{sheet.name}'!${first}${row}:${last}${row}",
+                "fill": {"color": colour},
+                "border": {"color": colour},
+                "overlap": 100,
+            }
+        )
+    chart.set_title({"name": "Gaps per checklist item across the batch (number of contracts)"})
+    # in a bar chart XlsxWriter's x axis is the horizontal one: the number of contracts
+    chart.set_x_axis({"name": "contracts", "major_unit": 1, "num_format": "0", "major_gridlines": {"visible": False}})
+    # first checklist item at the top, and the count axis kept at the bottom
+    chart.set_y_axis({"reverse": True, "crossing": "max"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": round(22 * CM), "height": round((3 + 0.55 * len(items)) * CM)})
+    sheet.cells.insert_chart(f"A{anchor_row}", chart)

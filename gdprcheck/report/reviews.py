@@ -8,15 +8,18 @@ the "Carried-over reviews" sheet with the reason.
 
 from __future__ import annotations
 
+import itertools
+import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
 
 from gdprcheck.models import BatchResult, DocumentAudit
 from gdprcheck.report import layout
@@ -86,10 +89,24 @@ class Placement:
 
 # --- reading -------------------------------------------------------------------------------------
 
+# Excel writes a character XML cannot carry as _xHHHH_ (a carriage return is _x000D_) and a literal
+# "_x" sequence as _x005F_x...; openpyxl hands both back undecoded, so they are decoded here, as Excel
+# and LibreOffice do. Our workbooks hold inline text, which openpyxl leaves alone; in the shared
+# strings of a workbook Excel saved, openpyxl has already dropped "x005F_", so text a reviewer typed
+# as a literal "_x0041_" would read as "A": the price of reading carriage returns right.
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
-def _blank_to_none(value: object) -> object:
-    if isinstance(value, str) and not value.strip():
-        return None
+
+def decode_text(text: str) -> str:
+    """Text as Excel and LibreOffice show it: _xHHHH_ escapes decoded."""
+    return _ESCAPED.sub(lambda match: chr(int(match.group(1), 16)), text) if "_x" in text else text
+
+
+def _cell(value: object) -> object:
+    """A cell's value as the reader uses it: text decoded, blank text as no value."""
+    if isinstance(value, str):
+        value = decode_text(value)
+        return value if value.strip() else None
     return value
 
 
@@ -106,76 +123,92 @@ def _with_extras(comment: object, extras: list[tuple[str, object]]) -> object:
     return "\n".join(parts)
 
 
+def _unreadable(path: Path, exc: BaseException) -> ReviewError:
+    return ReviewError(f"{path}: not an xlsx workbook that can be read ({exc.__class__.__name__}: {exc})")
+
+
+# what a damaged or foreign file raises while it is opened or, in read-only mode, while it is read
+_DAMAGED = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError, EOFError, zlib.error)
+
+
+@contextmanager
 def _open(path: Path):
+    """The workbook in openpyxl's read-only mode: sheets are parsed as they are iterated, without
+    building cells and styles, and only as far as needed (a sheet without a review table costs its
+    first rows)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "data validation extension not supported" and the like
-            return load_workbook(path)
+            book = load_workbook(path, read_only=True, keep_links=False)
     except FileNotFoundError:
         raise ReviewError(f"{path}: no such workbook") from None
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise ReviewError(f"{path}: not an xlsx workbook that can be read ({exc.__class__.__name__}: {exc})") from None
+    except _DAMAGED as exc:
+        raise _unreadable(path, exc) from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield book
+    except _DAMAGED as exc:
+        raise _unreadable(path, exc) from None
+    finally:
+        book.close()
 
 
-def _header(sheet: Worksheet, required: Iterable[str]) -> tuple[int, dict[str, int]] | None:
-    """The header row (1-based) and each header's column index (0-based), if the sheet has one."""
+def _header(rows: list[tuple], required: Iterable[str]) -> tuple[int, dict[str, int]] | None:
+    """The header row (1-based) and each header's column index (0-based), if the rows have one."""
     needed = set(required)
-    for number, row in enumerate(sheet.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True), start=1):
+    for number, row in enumerate(rows, start=1):
         names = [_text(v) for v in row]
         if needed <= set(names):
             return number, {name: index for index, name in enumerate(names) if name}
     return None
 
 
-def _labels(sheet: Worksheet, above: int) -> dict[str, str]:
+def _labels(rows: list[tuple], above: int) -> dict[str, str]:
     """The label/value pairs (File, SHA-256...) in columns A and B above the table."""
     found: dict[str, str] = {}
-    if above <= 1:
-        return found
-    for row in sheet.iter_rows(max_row=above - 1, max_col=2, values_only=True):
-        if len(row) == 2 and row[0] is not None:
+    for row in rows[: above - 1]:
+        row = tuple(row[:2]) + (None,) * (2 - len(row[:2]))
+        if row[0] is not None:
             found[_text(row[0])] = _text(row[1])
     return found
 
 
-def _rows(sheet: Worksheet, header: int, columns: dict[str, int], known: list[str]):
+def _rows(rows: Iterable[tuple], header: int, columns: dict[str, int], known: list[str]):
     """Each non-empty row below the header: its cells by header, and cells in unknown columns."""
     unknown = {index: name for name, index in columns.items() if name not in known}  # columns a reviewer added
-    for number, row in enumerate(sheet.iter_rows(min_row=header + 1, values_only=True), start=header + 1):
-        cells = [_blank_to_none(v) for v in row]
+    headed = set(columns.values())
+    for number, cells in enumerate(rows, start=header + 1):
         if all(v is None for v in cells):
             continue
         by_name = {name: cells[index] if index < len(cells) else None for name, index in columns.items()}
-        headed = set(columns.values())
         extras = [(name, by_name[name]) for name in unknown.values() if by_name[name] is not None]
         extras += [("", v) for index, v in enumerate(cells) if v is not None and index not in headed]
         yield number, by_name, extras
 
 
-def _contract_rows(sheet: Worksheet, source: str) -> list[FindingRow]:
-    found = _header(sheet, [layout.ITEM_ID, layout.REVIEWER_STATUS])
-    if found is None:
-        return []
+def _contract_rows(rows: list[tuple], found: tuple[int, dict[str, int]], title: str, source: str) -> list[FindingRow]:
     header, columns = found
-    labels = _labels(sheet, header)
-    document = labels.get(layout.FILE_LABEL) or sheet.title
+    labels = _labels(rows, header)
+    document = labels.get(layout.FILE_LABEL) or title
     sha256 = labels.get(layout.HASH_LABEL, "")
-    rows = []
-    for number, cells, extras in _rows(sheet, header, columns, layout.FINDING_COLUMNS):
+    findings = []
+    for number, cells, extras in _rows(rows[header:], header, columns, layout.FINDING_COLUMNS):
         item = _text(cells.get(layout.ITEM_ID))
         if not item:  # a row the reviewer added: the text in the tool's columns is theirs too
             tool = [name for name in layout.TOOL_COLUMNS if cells.get(name) is not None]
             extras = [(name, cells.pop(name)) for name in tool] + extras
+        where = f"{source}, sheet '{title}', row {number}"
         review = Review(
             document=document,
             sha256=sha256,
             item=item,
             title=_text(cells.get(layout.ITEM)),
             tool_status=_text(cells.get(layout.STATUS)),
-            source=f"{source}, sheet '{sheet.title}', row {number}",
+            source=where,
             **_reviewer_columns(cells, extras),
         )
-        rows.append(
+        findings.append(
             FindingRow(
                 document=document,
                 sha256=sha256,
@@ -184,10 +217,10 @@ def _contract_rows(sheet: Worksheet, source: str) -> list[FindingRow]:
                 value=_text(cells.get(layout.VALUE)),
                 evidence=_text(cells.get(layout.EVIDENCE)),
                 review=review,
-                where=f"{source}, sheet '{sheet.title}', row {number}",
+                where=where,
             )
         )
-    return rows
+    return findings
 
 
 def _reviewer_columns(cells: dict, extras: list) -> dict:
@@ -201,13 +234,10 @@ def _reviewer_columns(cells: dict, extras: list) -> dict:
     }
 
 
-def _carried_reviews(sheet: Worksheet, source: str) -> list[Review]:
-    found = _header(sheet, [layout.DOCUMENT, layout.WHY])
-    if found is None:
-        return []
+def _carried_reviews(rows: list[tuple], found: tuple[int, dict[str, int]], title: str, source: str) -> list[Review]:
     header, columns = found
     reviews = []
-    for number, cells, extras in _rows(sheet, header, columns, layout.CARRIED_COLUMNS):
+    for number, cells, extras in _rows(rows[header:], header, columns, layout.CARRIED_COLUMNS):
         reviews.append(
             Review(
                 document=_text(cells.get(layout.DOCUMENT)),
@@ -216,7 +246,7 @@ def _carried_reviews(sheet: Worksheet, source: str) -> list[Review]:
                 title=_text(cells.get(layout.ITEM)),
                 tool_status=_text(cells.get(layout.TOOL_STATUS_THEN)),
                 **_reviewer_columns(cells, extras),
-                source=_text(cells.get(layout.SOURCE)) or f"{source}, sheet '{sheet.title}', row {number}",
+                source=_text(cells.get(layout.SOURCE)) or f"{source}, sheet '{title}', row {number}",
                 reason=_text(cells.get(layout.WHY)),
             )
         )
@@ -227,17 +257,24 @@ def read_workbook(path: Path) -> tuple[list[FindingRow], list[Review]]:
     """Every finding row of every contract sheet, and the reviews waiting in Carried-over reviews.
 
     Sheets are recognised by their header row, not their name: a renamed tab is still read."""
-    book = _open(path)
     rows: list[FindingRow] = []
     carried: list[Review] = []
     recognised = False
-    for sheet in book.worksheets:
-        if _header(sheet, [layout.DOCUMENT, layout.WHY]) is not None:  # it has the review columns too
+    with _open(path) as book:
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()  # a wrong <dimension> in the file must not hide a reviewer's cells
+            values = ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
+            top = list(itertools.islice(values, _HEADER_SEARCH_ROWS))
+            carried_header = _header(top, [layout.DOCUMENT, layout.WHY])  # it has the review columns too
+            contract_header = None if carried_header else _header(top, [layout.ITEM_ID, layout.REVIEWER_STATUS])
+            if carried_header is None and contract_header is None:
+                continue  # the rest of the sheet is never parsed
             recognised = True
-            carried += _carried_reviews(sheet, path.name)
-        elif _header(sheet, [layout.ITEM_ID, layout.REVIEWER_STATUS]) is not None:
-            recognised = True
-            rows += _contract_rows(sheet, path.name)
+            table = top + list(values)
+            if carried_header is not None:
+                carried += _carried_reviews(table, carried_header, sheet.title, path.name)
+            else:
+                rows += _contract_rows(table, contract_header, sheet.title, path.name)
     if not recognised:
         raise ReviewError(
             f"{path}: no gdprcheck contract sheet (a table with '{layout.ITEM_ID}' and "
@@ -246,10 +283,33 @@ def read_workbook(path: Path) -> tuple[list[FindingRow], list[Review]]:
     return rows, carried
 
 
-def read_reviews(path: Path) -> list[Review]:
-    """Everything a reviewer wrote in a workbook: reviewed rows and the carried-over reviews."""
+def _parse_reviews(path: Path) -> list[Review]:
     rows, carried = read_workbook(path)
     return [row.review for row in rows if not row.review.is_empty] + [r for r in carried if not r.is_empty]
+
+
+_already_read: dict[tuple[Path, str], list[Review]] = {}
+
+
+def read_reviews(path: Path) -> list[Review]:
+    """Everything a reviewer wrote in a workbook: reviewed rows and the carried-over reviews.
+
+    A workbook that is byte for byte the one this tool last wrote beside its record is not parsed:
+    its reviews are those the record lists (see record.py). A file read once in this process (a
+    baseline checked, then carried over) is read once."""
+    from gdprcheck.report import record
+
+    try:
+        digest = record.file_sha256(path)
+    except FileNotFoundError:
+        raise ReviewError(f"{path}: no such workbook") from None
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    key = (path.resolve(), digest)
+    if key not in _already_read:
+        known = record.reviews_in(path, digest)
+        _already_read[key] = known if known is not None else _parse_reviews(path)
+    return list(_already_read[key])
 
 
 # --- placing -------------------------------------------------------------------------------------

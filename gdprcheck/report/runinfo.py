@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl.worksheet.worksheet import Worksheet
-
 from gdprcheck import __version__
 from gdprcheck.checklist import Checklist
 from gdprcheck.models import BatchResult
-from gdprcheck.report.cells import LINK_FONT, header_row, print_setup, put, set_widths
-from gdprcheck.report.contract import ContractSheet, link_to
+from gdprcheck.report.cells import BODY, LINK, Sheet, header_row, internal_link, print_setup, set_widths, write_row
+from gdprcheck.report.contract import ContractSheet
 from gdprcheck.report.reviews import Placement
+
+WIDTHS = [30, 70, 22, 60]
 
 
 @dataclass
@@ -26,7 +26,7 @@ class RunInfo:
 
 
 def write_run_info(
-    sheet: Worksheet,
+    sheet: Sheet,
     batch: BatchResult,
     checklist: Checklist,
     run: RunInfo,
@@ -51,21 +51,20 @@ def write_run_info(
         ),
         ("Previous workbook kept as", str(run.backup) if run.backup else "none"),
     ]
+    body = sheet.looks(BODY)
     header_row(sheet, 1, ["Field", "Value"])
     for row, (name, value) in enumerate(fields, start=2):
-        put(sheet, row, 1, name)
-        put(sheet, row, 2, value)
+        write_row(sheet, row, [name, value], [body, body])
 
     files_header = len(fields) + 3
     header_row(sheet, files_header, ["File", "SHA-256", "Sheet", "Path"])
-    paths = run.audited_files
+    paths, link = run.audited_files, sheet.looks(LINK)
     for row, audit in enumerate(batch.audits, start=files_header + 1):
-        put(sheet, row, 1, audit.document)
-        put(sheet, row, 2, audit.sha256)
         name = sheets[audit.document].name
-        link = put(sheet, row, 3, name)
-        link.hyperlink, link.font = link_to(name), LINK_FONT
-        put(sheet, row, 4, str(paths[audit.document]) if audit.document in paths else "")
-    set_widths(sheet, [30, 70, 22, 60])
-    sheet.freeze_panes = "A2"
+        write_row(sheet, row, [audit.document, audit.sha256], [body, body])
+        internal_link(sheet, row, 3, name, name, link)
+        path = str(paths[audit.document]) if audit.document in paths else ""
+        write_row(sheet, row, [path], [body], first=4)
+    set_widths(sheet, WIDTHS)
+    sheet.cells.freeze_panes(1, 0)
     print_setup(sheet, None, "gdprcheck · Run info")
