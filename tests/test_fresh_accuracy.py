@@ -1,6 +1,7 @@
 """Accuracy on the fresh sets: real processor agreements and terms collected after the vocabularies
 were first written (tests/data/fresh-a and fresh-b, copied from shared/eval with their sources and
-labelling notes), run through the real pipelines and compared with the hand labels.
+labelling notes), and the third round of invented contracts, written blind (tests/data/invented3),
+run through the real pipelines and compared with the hand labels.
 
 fresh-a was read while the vocabularies were widened. fresh-b was measured unopened twice (before
 the work and when it was believed done: status 0.753, then 0.761), and only then read; the README
@@ -22,9 +23,12 @@ BARS = {
     # notes of fresh-a call flagged (relaisdesk) or the convention reads as flagged (saerens)
     "fresh-a": dict(zip(FIGURES, (0.90, 0.95, 0.94, 0.70, 0.85, 0.75, 0.80), strict=True)),
     "fresh-b": dict(zip(FIGURES, (0.92, 0.96, 0.94, 0.73, 0.85, 0.85, 0.80), strict=True)),
+    # invented round 3 (tests/data/invented3): measured blind at 0.697, then read; English gap recall
+    # 0.773 is the weakest figure (the UK agreement's documented-instructions and location calls)
+    "invented3": dict(zip(FIGURES, (0.92, 0.95, 0.90, 0.82, 0.86, 0.95, 0.90), strict=True)),
 }
 # the weakest language of each set, status accuracy
-LANGUAGE_STATUS_BARS = {"fresh-a": 0.85, "fresh-b": 0.89}
+LANGUAGE_STATUS_BARS = {"fresh-a": 0.85, "fresh-b": 0.89, "invented3": 0.89}
 
 
 @pytest.fixture(scope="module", params=sorted(BARS))
