@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from gdprcheck.models import BatchResult, FileError, Status
 from gdprcheck.report import WORKBOOK_NAME, layout, write_reports
@@ -23,14 +24,6 @@ from tests.conftest import SEEDS
 
 OVERVIEW_COLUMNS = ["Contract", "Language", "Score", "Met", "Partial", "Missing", "Red flags", "Reviewed", "Worst gaps"]
 CONTRACT_STATUSES = ["met", "partial", "missing", "flagged"]
-
-
-def letter(column: int) -> str:
-    text = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        text = chr(65 + rest) + text
-    return text
 
 
 def cleaned(value):
@@ -70,7 +63,7 @@ def describe(batch: BatchResult, checklist, placement, run: RunInfo, names: dict
     first_heat = len(OVERVIEW_COLUMNS) + 1
     last_heat = first_heat + len(checklist_items) - 1
     for column, header in enumerate(OVERVIEW_COLUMNS + [i.id for i in checklist_items], start=1):
-        cells[f"{letter(column)}1"] = header
+        cells[f"{get_column_letter(column)}1"] = header
     for row, audit in enumerate(batch.audits, start=2):
         name, statuses = names[audit.document], [r.status.value for r in audit.items]
         last = 5 + max(len(shown(audit)), 1)
@@ -88,31 +81,31 @@ def describe(batch: BatchResult, checklist, placement, run: RunInfo, names: dict
         by_item = {r.item: r.status.value for r in audit.items}
         values += [by_item.get(i.id) for i in checklist_items]
         for column, value in enumerate(values, start=1):
-            cells[f"{letter(column)}{row}"] = cleaned(value)
+            cells[f"{get_column_letter(column)}{row}"] = cleaned(value)
         links[f"A{row}"] = f"'{name}'!A1"
     last_row = max(len(batch.audits), 1) + 1
     for offset, status in enumerate(("missing", "partial")):
         row = last_row + 1 + offset
-        cells[f"{letter(first_heat - 1)}{row}"] = f"Contracts where the item is {status} →"
+        cells[f"{get_column_letter(first_heat - 1)}{row}"] = f"Contracts where the item is {status} →"
         for column, item in enumerate(checklist_items, start=first_heat):
             found = sum(1 for a in batch.audits for r in a.items if r.item == item.id and r.status.value == status)
-            cells[f"{letter(column)}{row}"] = found
+            cells[f"{get_column_letter(column)}{row}"] = found
     legend = last_row + 4
     cells[f"A{legend}"] = "Legend"
     for column, status in enumerate(CONTRACT_STATUSES, start=2):
-        cells[f"{letter(column)}{legend}"] = status
+        cells[f"{get_column_letter(column)}{legend}"] = status
     cells[f"A{legend + 1}"] = (
         "Statuses are the tool's. Click a contract to open its sheet, where the reviewer's decisions and "
         "comments go; 'Reviewed' counts the reviewer statuses filled in there."
     )
-    heat = f"{letter(first_heat)}2:{letter(last_heat)}{last_row}"
+    heat = f"{get_column_letter(first_heat)}2:{get_column_letter(last_heat)}{last_row}"
     sheets[layout.OVERVIEW] = {
         "cells": cells,
         "links": links,
         "formats": {heat: ['"met"', '"partial"', '"missing"']} if batch.audits else {},
         "validations": {},
         "freeze": "B2",
-        "filter": f"A1:{letter(last_heat)}{last_row}",
+        "filter": f"A1:{get_column_letter(last_heat)}{last_row}",
         "titles": "$1:$1",
     }
 
@@ -136,7 +129,7 @@ def describe(batch: BatchResult, checklist, placement, run: RunInfo, names: dict
             f"{[r.status.value for r in audit.items].count('missing')} missing · {flags} red flag(s)"
         )
         for column, header in enumerate(layout.FINDING_COLUMNS, start=1):
-            cells[f"{letter(column)}5"] = header
+            cells[f"{get_column_letter(column)}5"] = header
         for row, result in enumerate(shown(audit), start=6):
             item = items.get(result.item)
             gap = result.status.value in ("partial", "missing", "flagged")
@@ -154,7 +147,7 @@ def describe(batch: BatchResult, checklist, placement, run: RunInfo, names: dict
                 *(review.values if review else [None] * 5),
             ]
             for column, value in enumerate(values, start=1):
-                cells[f"{letter(column)}{row}"] = cleaned(value)
+                cells[f"{get_column_letter(column)}{row}"] = cleaned(value)
         last = 5 + max(len(shown(audit)), 1)
         sheets[name] = {
             "cells": cells,
@@ -171,11 +164,11 @@ def describe(batch: BatchResult, checklist, placement, run: RunInfo, names: dict
         }
 
     # Carried-over reviews
-    cells = {f"{letter(column)}1": header for column, header in enumerate(layout.CARRIED_COLUMNS, start=1)}
+    cells = {f"{get_column_letter(column)}1": header for column, header in enumerate(layout.CARRIED_COLUMNS, start=1)}
     for row, review in enumerate(placement.carried, start=2):
         values = [review.document, review.sha256, review.item, review.title, review.tool_status, *review.values]
         for column, value in enumerate([*values, review.reason, review.source], start=1):
-            cells[f"{letter(column)}{row}"] = cleaned(value)
+            cells[f"{get_column_letter(column)}{row}"] = cleaned(value)
     sheets[layout.CARRIED] = {
         "cells": cells,
         "links": {},

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -210,12 +211,8 @@ def set_widths(sheet: Sheet, widths: Sequence[float], first: int = 1) -> None:
 
 
 def column_letter(column: int) -> str:
-    """A, B, ..., Z, AA, ... for a 1-based column number."""
-    letters = ""
-    while column:
-        column, remainder = divmod(column - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+    """A, B, ..., Z, AA, ... for a 1-based column number (XlsxWriter counts columns from 0)."""
+    return xl_col_to_name(column - 1)
 
 
 def status_colours(sheet: Sheet, cell_range: str, statuses: Sequence[str]) -> None:
