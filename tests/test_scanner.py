@@ -87,3 +87,36 @@ def test_the_analysis_kept_from_validation_is_the_one_the_scanner_would_make(che
             for pattern in (p for p in patterns if isinstance(p, str)):
                 kept = scanner._SHAPES[pattern]
                 assert kept == scanner._shape(scanner._parser.parse(pattern, re.IGNORECASE)), pattern
+
+
+@pytest.mark.parametrize(
+    "patterns",
+    [
+        ["(?:Belgique|Bulgarie|France|Allemagne) ?(?:et|ou)?"],
+        ["(?:(?:shall|will) not|never|(?:won|don)['’]t) (?:be )?transfer\\w*"],
+        ["(?:a\\|b|[|)(]x|c\\)) end", "(?:[]|]z|\\(q) end"],  # | and ) escaped or in a class belong to no group
+        ["(?:ab|cd)?ef", "(?:ab|cd)+x", "(?:ab|cd){1,2}y"],  # a quantified group is left whole
+        ["(?:|ab)c", "(?:ab|(?=c))c"],  # an alternative that may take nothing: left whole
+        ["(?-i:EU|Union)\\b", "(?i:eu|union) law"],
+        ["(?:notif(?:y|ies)|inform|tell)(?:s|ed)? (?:the )?(?:customer|client)"],
+        ["(?:(a)|b)c"],  # a group of its own: tried alone
+    ],
+)
+def test_a_leading_alternation_narrowed_to_the_next_character_finds_the_same(patterns):
+    concepts = {"concept": patterns}
+    text = (
+        "Belgique et France ou Allemagne; bulgarie. We shall not transfer, never transferred, don't be transferred, "
+        "won’t transfer. a|b end, |x end, )x end, c) end, ]z end, |z end, (q end. ab ef abcdx cdaby ababy ef. "
+        "c abc abcc. EU eu Union union EU law eu law Union Law. notifies the customer, informed client, tells customer, "
+        "tell the CLIENT. ac bc"
+    )
+    assert ConceptScanner(concepts).scan(text) == _reference(concepts, text)
+
+
+def test_narrowing_leaves_out_only_the_alternatives_that_cannot_begin_there():
+    from gdprcheck.locate.scanner import _narrowed
+
+    assert _narrowed("(?:Belgique|Bulgarie|France) (?:et|ou)", "b") == "(?:Belgique|Bulgarie) (?:et|ou)"
+    assert _narrowed("(?:(?:shall|will) not|never) x", "s") == "(?:(?:shall) not) x"
+    assert _narrowed("(?:ab|cd)?ef", "a") == "(?:ab|cd)?ef"
+    assert _narrowed("(?:a\\|b|[|)]x)", "[") == "(?:a\\|b|[|)]x)"  # no alternative begins with "[": left as is

@@ -39,7 +39,7 @@ class ConceptScanner:
                 continue
             for character in sorted(set().union(*(firsts for firsts, _ in analysed))):
                 chosen = [(p, groups) for p, (firsts, groups) in zip(regexes, analysed, strict=True) if character in firsts]
-                source = "|".join(p for p, _ in chosen)
+                source = "|".join(_narrowed(p, character) if groups == 0 else p for p, groups in chosen)
                 by_first.setdefault(character, []).append((name, source, sum(groups for _, groups in chosen)))
         characters = "".join(sorted(by_first))
         self._starts = re.compile(rf"(?<!\w)[{re.escape(characters)}]", re.IGNORECASE) if characters else None
@@ -84,6 +84,69 @@ class ConceptScanner:
         return found
 
 
+def _narrowed(pattern: str, character: str) -> str:
+    """`pattern` as tried where the text's next character is `character`: the alternatives of its
+    leading group (and of theirs, and so on) that cannot begin with it are left out. A match there
+    is the same match, found without trying a long list of alternatives one by one at every word
+    start (a list of countries, of verbs): the regex engine does not skip them by itself."""
+    opening, alternatives, rest = _leading_group(pattern)
+    if opening is None:
+        return pattern
+    kept = []
+    for alternative in alternatives:
+        firsts, groups = _analyse(alternative)
+        if firsts is None or groups:
+            return pattern  # may match nothing, or a construct not analysed: leave the group whole
+        if character in firsts:
+            kept.append(_narrowed(alternative, character))
+    if not kept or len(kept) == len(alternatives) and all(k == a for k, a in zip(kept, alternatives, strict=True)):
+        return pattern
+    return f"{opening}{'|'.join(kept)}){rest}"
+
+
+def _leading_group(pattern: str) -> tuple[str | None, list[str], str]:
+    """(opening, alternatives, rest) when `pattern` begins with a non-capturing group, `(?:` or
+    one with scoped flags such as `(?-i:`, that has alternatives and no quantifier after it;
+    (None, [], pattern) otherwise. Reads escapes and character classes so that a `|` or `)` in
+    them is not taken for the group's."""
+    match = re.match(r"\(\?[a-zA-Z]*(?:-[a-zA-Z]+)?:", pattern)
+    if match is None:
+        return None, [], pattern
+    depth, position, start = 1, match.end(), match.end()
+    alternatives: list[str] = []
+    length = len(pattern)
+    while position < length:
+        character = pattern[position]
+        if character == "\\":
+            position += 2
+            continue
+        if character == "[":
+            position += 1
+            if position < length and pattern[position] == "^":
+                position += 1
+            if position < length and pattern[position] == "]":
+                position += 1
+            while position < length and pattern[position] != "]":
+                position += 2 if pattern[position] == "\\" else 1
+            position += 1
+            continue
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+            if depth == 0:
+                alternatives.append(pattern[start:position])
+                rest = pattern[position + 1 :]
+                if len(alternatives) < 2 or rest[:1] in ("?", "*", "+", "{"):
+                    return None, [], pattern
+                return match.group(), alternatives, rest
+        elif character == "|" and depth == 1:
+            alternatives.append(pattern[start:position])
+            start = position + 1
+        position += 1
+    return None, [], pattern
+
+
 # pattern -> (first characters, groups), filled by `check_pattern` when the checklist is validated
 # and read when a scanner is built: each pattern is parsed once per process, not twice
 _SHAPES: dict[str, tuple[set[str] | None, int]] = {}
@@ -108,8 +171,11 @@ def _analyse(pattern: str) -> tuple[set[str] | None, int]:
     try:
         parsed = _parser.parse(pattern, re.IGNORECASE)
     except Exception:  # an analysis this module does not cover: scan everywhere instead
-        return None, re.compile(pattern).groups
-    return _shape(parsed)
+        shape: tuple[set[str] | None, int] = (None, re.compile(pattern).groups)
+    else:
+        shape = _shape(parsed)
+    _SHAPES[pattern] = shape
+    return shape
 
 
 def _shape(parsed) -> tuple[set[str] | None, int]:
