@@ -255,6 +255,12 @@ def command_line(paths: list[Path], work: Path, checklist) -> dict:
     one.mkdir()
     shutil.copy(paths[0], one)
     figures["cli_one_contract_seconds"] = _timed(["audit", str(one), "--out", str(work / "cli-one-out"), "--no-cache", "--quiet"])
+    # a new vendor's contract on a machine that has run audits before: its result is not cached, what
+    # checking the checklist learnt is
+    new = work / "cli-new"
+    new.mkdir()
+    (new / paths[0].name).write_text(paths[0].read_text(encoding="utf-8") + "\nAnnexe : version du 4 décembre.\n", encoding="utf-8")
+    figures["cli_new_contract_seconds"] = _timed(["audit", str(new), "--out", str(work / "cli-new-out"), "--cache-dir", str(cache), "--quiet"])
     return figures
 
 
@@ -472,10 +478,11 @@ def table(f: dict) -> str:
         (
             "re-run, workbook untouched",
             f"{f['cli_rerun_unchanged_seconds']:.2f} s ({f['cli_rerun_speedup']:.1f}x faster)",
-            "target >= 10x",
+            "target >= 10x; the report is left as it is",
         ),
         ("gdprcheck --help", f"{f['cli_help_seconds']:.2f} s", ""),
-        ("gdprcheck audit, one contract", f"{f['cli_one_contract_seconds']:.2f} s", "--no-cache"),
+        ("gdprcheck audit, one contract", f"{f['cli_one_contract_seconds']:.2f} s", "--no-cache (nothing kept from earlier runs); target <= 1.5 s"),
+        ("gdprcheck audit, a new contract", f"{f['cli_new_contract_seconds']:.2f} s", "not in the result cache; checklist patterns known from earlier runs"),
         ("benchmark took", f"{f['benchmark_seconds']:.0f} s", ""),
     ]
     width = [max(len(row[i]) for row in rows) for i in range(3)]

@@ -315,18 +315,44 @@ def _describe(errors: ValidationError, file: _YamlFile) -> str:
     return "\n".join(messages)
 
 
-def load_language(path: Path) -> LanguageData:
+def load_language(path: Path, shapes: Path | None = None) -> LanguageData:
+    """Load and validate a language file. With `shapes`, a folder, what checking its patterns learnt
+    is kept there for the next run, and taken from there when the file has not changed since."""
     file = _load_yaml(path)
     if not isinstance(file.data, dict):
         raise ChecklistError(f"{path}: a language file must be a mapping with 'language', 'concepts', ...")
+    recalled, key, patterns = False, "", []
+    if shapes is not None:
+        from gdprcheck.locate import scanner
+
+        key, patterns = scanner.shapes_key(file.text), _string_patterns(file.data)
+        recalled = patterns is not None and scanner.recall_shapes(shapes, key, patterns)
     try:
-        return LanguageData.model_validate(file.data)
+        language = LanguageData.model_validate(file.data)
     except ValidationError as errors:
         raise ChecklistError(_describe(errors, file)) from None
+    if shapes is not None and not recalled:
+        scanner.remember_shapes(shapes, key, [p for ps in language.concepts.values() for p in ps if isinstance(p, str)])
+    return language
 
 
-def load_checklist(path: Path | str = DEFAULT_CHECKLIST) -> Checklist:
-    """Load and validate a checklist and the language files it names (paths relative to it)."""
+def _string_patterns(data: dict) -> list[str] | None:
+    """The regular expressions of a language file's concepts as validation will see them, in order;
+    None when the file is not shaped for that (validation then says what is wrong)."""
+    concepts = data.get("concepts")
+    if not isinstance(concepts, dict):
+        return None
+    patterns = []
+    for values in concepts.values():
+        if not isinstance(values, list):
+            return None
+        patterns += [value for value in values if isinstance(value, str)]
+    return patterns
+
+
+def load_checklist(path: Path | str = DEFAULT_CHECKLIST, shapes: Path | None = None) -> Checklist:
+    """Load and validate a checklist and the language files it names (paths relative to it); see
+    load_language for `shapes`."""
     path = Path(path)
     file = _load_yaml(path)
     data = file.data
@@ -338,7 +364,7 @@ def load_checklist(path: Path | str = DEFAULT_CHECKLIST) -> Checklist:
         raise ChecklistError(f"{path}, line {line}: field 'languages': a list of language file paths is required")
     languages = {}
     for name in language_files:
-        language = load_language(path.parent / name)
+        language = load_language(path.parent / name, shapes)
         languages[language.language] = language
     try:
         checklist = Checklist.model_validate(

@@ -122,10 +122,12 @@ def _add_batch_options(parser: argparse.ArgumentParser) -> None:
         "-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores; 1 = in this process)"
     )
     parser.add_argument(
-        "--no-cache", action="store_true", help="audit every file again instead of reusing results cached on an earlier run"
+        "--no-cache", action="store_true", help="audit every file again instead of reusing results cached on an earlier run, and check "
+        "every checklist pattern afresh",
     )
     parser.add_argument(
-        "--cache-dir", type=Path, metavar="DIR", help="where per-document results are cached (default: ~/.cache/gdprcheck)"
+        "--cache-dir", type=Path, metavar="DIR", help="where per-document results, and what checking the checklist's patterns learnt, are cached "
+        "(default: ~/.cache/gdprcheck)",
     )
     limits = parser.add_argument_group("limits per file (a file over a limit gets an error row)")
     limits.add_argument("--max-file-mb", type=float, default=50, metavar="MB", help="largest file read (default: 50)")
@@ -222,11 +224,20 @@ def _tune_process() -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
-def _load(path: Path):
+def _load(path: Path, args: argparse.Namespace | None = None):
+    """The checklist; for a command with a cache (args given), what checking its patterns learnt is
+    kept in the cache folder's patterns/ for the next run (see checklist.load_language). `validate`
+    always checks every pattern afresh."""
     from gdprcheck.checklist import ChecklistError, load_checklist
 
+    shapes = None
+    if args is not None:
+        from gdprcheck.batch import resolve_cache_dir
+
+        folder = resolve_cache_dir(args.cache_dir, enabled=not args.no_cache)
+        shapes = folder / "patterns" if folder is not None else None
     try:
-        return load_checklist(path)
+        return load_checklist(path, shapes)
     except ChecklistError as exc:
         print(f"checklist error: {exc}", file=sys.stderr)
         return None
@@ -247,7 +258,7 @@ def _audit(args: argparse.Namespace) -> int:
     from gdprcheck.audit import collect_contracts
 
     checklist_path = _checklist_path(args)
-    checklist = _load(checklist_path)
+    checklist = _load(checklist_path, args)
     if checklist is None:
         return EXIT_USAGE
     if args.baseline is not None:
@@ -288,7 +299,7 @@ def _audit(args: argparse.Namespace) -> int:
         f"{limits.max_docx_expanded_mb:g} MB unzipped .docx, {limits.max_seconds or 'no'} s per file",
     }
     audited = {name: path for path, name in inputs.names.items()}
-    from gdprcheck.report import ReviewError, write_reports
+    from gdprcheck.report import CSV_NAME, WORKBOOK_NAME, ReviewError, write_reports
 
     try:
         written = write_reports(batch, checklist, args.out, audited_files=audited, baseline=args.baseline, options=options)
@@ -308,6 +319,11 @@ def _audit(args: argparse.Namespace) -> int:
     if not args.quiet:
         for path in written:
             print(f"wrote {path}")
+        if not written:
+            print(
+                f"unchanged: {args.out / WORKBOOK_NAME} and {args.out / CSV_NAME} already hold these results and "
+                "reviews; left as they are (delete the workbook to have it written again)"
+            )
     return EXIT_SOME_FAILED if failed else EXIT_OK
 
 
@@ -318,7 +334,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from gdprcheck.audit import contract_files, document_name
     from gdprcheck.evaluate import LabelError, evaluate, read_labels
 
-    checklist = _load(_checklist_path(args))
+    checklist = _load(_checklist_path(args), args)
     if checklist is None:
         return EXIT_USAGE
     try:

@@ -3,6 +3,7 @@ with the file, the item, the field and the line — never a traceback."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -158,3 +159,70 @@ def test_a_dpo_adds_an_item_with_yaml_only_and_finds_it_in_the_report(tmp_path):
     assert len(dpo) == 1
     assert dpo[0]["Status"] == "met"
     assert "protection des données" in dpo[0]["Evidence"]
+
+
+# --- what checking the patterns learnt, kept for the next run ------------------------------------
+
+
+def _copy_checklist(tmp_path: Path) -> Path:
+    folder = tmp_path / "checklists"
+    shutil.copytree(DEFAULT_CHECKLIST.parent, folder)
+    return folder / DEFAULT_CHECKLIST.name
+
+
+def _forget_shapes(monkeypatch):
+    from gdprcheck.locate import scanner
+
+    monkeypatch.setattr(scanner, "_SHAPES", {})
+    return scanner
+
+
+def test_an_unchanged_checklist_is_loaded_without_parsing_its_patterns_again(tmp_path, monkeypatch):
+    path, shapes = _copy_checklist(tmp_path), tmp_path / "shapes"
+    scanner = _forget_shapes(monkeypatch)
+    first = load_checklist(path, shapes)
+    assert len(list(shapes.glob("*.json"))) == len(first.languages)
+    kept = dict(scanner._SHAPES)
+    scanner = _forget_shapes(monkeypatch)
+    parses = []
+    real_parse = scanner._parser.parse
+    monkeypatch.setattr(scanner._parser, "parse", lambda *a, **k: parses.append(a) or real_parse(*a, **k))
+    second = load_checklist(path, shapes)
+    assert parses == [] and second == first
+    assert {p: scanner._SHAPES[p] for p in kept} == kept
+
+
+@pytest.mark.parametrize("damage", ["changed file", "damaged shapes", "other patterns"])
+def test_shapes_of_another_file_or_damaged_ones_are_not_taken(tmp_path, monkeypatch, damage):
+    path, shapes = _copy_checklist(tmp_path), tmp_path / "shapes"
+    _forget_shapes(monkeypatch)
+    load_checklist(path, shapes)
+    english = path.parent / "languages" / "en.yaml"
+    if damage == "changed file":
+        # an invalid pattern added since: refused, whatever was kept of the file before
+        english.write_text(english.read_text(encoding="utf-8").replace("concepts:\n", "concepts:\n  broken: ['notif(y']\n", 1), encoding="utf-8")
+    else:
+        for kept in shapes.glob("*.json"):
+            entries = json.loads(kept.read_text(encoding="utf-8"))
+            kept.write_text("[[" if damage == "damaged shapes" else json.dumps(entries[1:]), encoding="utf-8")
+    _forget_shapes(monkeypatch)
+    if damage == "changed file":
+        with pytest.raises(ChecklistError, match=r"en\.yaml.*concept 'broken'"):
+            load_checklist(path, shapes)
+    else:
+        assert load_checklist(path, shapes) == load_checklist(path)
+        from gdprcheck.locate import scanner
+
+        assert all(p in scanner._SHAPES for data in load_checklist(path).languages.values() for ps in data.concepts.values() for p in ps if isinstance(p, str))
+
+
+def test_validate_checks_every_pattern_afresh(tmp_path, monkeypatch, capsys):
+    path, shapes = _copy_checklist(tmp_path), tmp_path / "shapes"
+    scanner = _forget_shapes(monkeypatch)
+    load_checklist(path, shapes)
+    _forget_shapes(monkeypatch)
+    parses = []
+    real_parse = scanner._parser.parse
+    monkeypatch.setattr(scanner._parser, "parse", lambda *a, **k: parses.append(a) or real_parse(*a, **k))
+    assert main(["checklist", "validate", str(path)]) == 0
+    assert len(parses) >= 2000

@@ -5,6 +5,7 @@ of many sheets, and results.csv as pandas wrote it."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -190,3 +191,67 @@ def test_as_read_follows_the_file(tmp_path, seed_batch, checklist, value):
     (parsed,) = _parse_reviews(path)
     assert parsed.comment == record.as_read(value)
     assert from_record(path) == [replace(parsed)]
+
+
+# --- a re-run that would write the same report writes nothing --------------------------------------
+
+
+def _state(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in sorted(out.iterdir())}
+
+
+def test_a_rerun_that_changes_nothing_leaves_the_report_as_it_is(tmp_path, seed_batch, checklist):
+    from tests.test_workbook import fill_all_reviews
+
+    out = tmp_path / "out"
+    write_reports(seed_batch, checklist, out)
+    fill_all_reviews(out / WORKBOOK_NAME)  # the DPO reviews and saves
+    assert write_reports(seed_batch, checklist, out)  # carried over into a new workbook, the old one kept
+    before = _state(out)
+    assert write_reports(seed_batch, checklist, out) == []
+    assert _state(out) == before, "no file rewritten, no backup added"
+    assert record.reviews_in(out / WORKBOOK_NAME, record.file_sha256(out / WORKBOOK_NAME))
+
+
+@pytest.mark.parametrize("change", ["review typed", "csv deleted", "result changed", "option changed", "baseline given"])
+def test_a_rerun_writes_again_when_anything_in_the_report_would_differ(tmp_path, seed_batch, checklist, change):
+    from tests.test_workbook import fill_all_reviews
+
+    out = tmp_path / "out"
+    write_reports(seed_batch, checklist, out, options={"--jobs": "1"})
+    write_reports(seed_batch, checklist, out, options={"--jobs": "1"})
+    assert write_reports(seed_batch, checklist, out, options={"--jobs": "1"}) == []
+    batch, options, baseline = seed_batch, {"--jobs": "1"}, None
+    if change == "review typed":
+        fill_all_reviews(out / WORKBOOK_NAME)
+    elif change == "csv deleted":
+        (out / "results.csv").unlink()
+    elif change == "result changed":
+        batch = seed_batch.model_copy(deep=True)
+        batch.audits[0].results[0].rationale += " (changed)"
+    elif change == "option changed":
+        options = {"--jobs": "2"}
+    else:
+        baseline = tmp_path / "baseline.xlsx"
+        shutil.copy(out / WORKBOOK_NAME, baseline)
+    backups = len(list(out.glob("*.bak.xlsx")))
+    written = write_reports(batch, checklist, out, options=options, baseline=baseline)
+    assert [path.name for path in written[:2]] == [WORKBOOK_NAME, "results.csv"]
+    assert len(list(out.glob("*.bak.xlsx"))) == backups + 1
+    assert (out / "results.csv").exists()
+
+
+def test_the_command_says_the_report_was_left_as_it_is(tmp_path, capsys):
+    from gdprcheck.cli import main
+    from tests.conftest import SEEDS
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    arguments = ["audit", str(SEEDS), "-o", str(out), "--cache-dir", str(cache), "-j", "1"]
+    for _ in range(2):
+        assert main(arguments) == 0
+    capsys.readouterr()
+    before = _state(out)
+    assert main(arguments) == 0
+    printed = capsys.readouterr().out
+    assert "unchanged:" in printed and "wrote" not in printed
+    assert _state(out) == before

@@ -6,7 +6,13 @@ is one sentence never imports it (0.4-0.7 s of start-up).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 try:  # the parser of the re module (Python 3.11+), to find where a pattern can start
@@ -16,6 +22,7 @@ except ImportError:  # Python 3.10
     import sre_parse as _parser  # type: ignore[no-redef]
 
 CONCEPTS_KEY = "gdprcheck_concepts"  # the Doc.spans group the concept component fills
+FORMAT = 1  # of the shapes kept between runs
 
 
 class ConceptScanner:
@@ -156,10 +163,59 @@ def check_pattern(pattern: str) -> None:
     """Raise re.error when `pattern` cannot be compiled the way the scanner compiles it (ignoring
     case). Parsing finds every error but one, for half the time of compiling; a look-behind that
     is not of fixed width is refused by the compiler alone, so a pattern with one is compiled too."""
+    if pattern in _SHAPES:
+        return  # checked already, in this process or by the run that saved the shapes recalled
     parsed = _parser.parse(pattern, re.IGNORECASE)
     if "(?<" in pattern:
         re.compile(pattern, re.IGNORECASE)
     _SHAPES[pattern] = _shape(parsed)
+
+
+# --- what validation learnt of a language file's patterns, kept for the next run -------------------
+# Parsing the patterns is most of loading a checklist (0.6-0.8 s for the four languages); a file that
+# has not changed since the last run, read by the same Python and this same module, parses the same.
+
+
+def shapes_key(text: str) -> str:
+    """The name the shapes of a language file with this text are kept under."""
+    digest = hashlib.sha256(f"{FORMAT}|{sys.version}|".encode())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def recall_shapes(folder: Path, key: str, patterns: list[str]) -> bool:
+    """Take the shapes kept under `key` for exactly these patterns; False (nothing taken) when there
+    are none, or they are damaged or of other patterns: the patterns are then checked afresh."""
+    try:
+        entries = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+        if [entry[0] for entry in entries] != patterns:
+            return False
+        shapes = {pattern: (None if firsts is None else set(firsts), int(groups)) for pattern, firsts, groups in entries}
+    except (OSError, ValueError, TypeError):
+        return False
+    _SHAPES.update(shapes)
+    return True
+
+
+def remember_shapes(folder: Path, key: str, patterns: list[str]) -> None:
+    """Keep the shapes of `patterns`, all checked, under `key`. A folder that cannot be written only
+    costs the next run the parse."""
+    entries = []
+    for pattern in patterns:
+        firsts, groups = _SHAPES[pattern]
+        entries.append([pattern, None if firsts is None else sorted(firsts), groups])
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".shapes.", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(entries, out, ensure_ascii=False)
+        os.replace(temporary, folder / f"{key}.json")
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def _analyse(pattern: str) -> tuple[set[str] | None, int]:

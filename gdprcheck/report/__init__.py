@@ -4,7 +4,8 @@ A re-run never costs the reviewer their work: the reviews in the previous workbo
 baseline) are carried over to the new one, the previous workbook is kept as a timestamped backup,
 and every file is written to a temporary name first and renamed into place in one step. Beside the
 new workbook goes the record of the reviews it holds (record.py): the next run takes them from there
-when the workbook is still byte for byte the one written, instead of parsing it.
+when the workbook is still byte for byte the one written, instead of parsing it, and leaves the
+report as it is when it would write the same again.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ def write_reports(
 ) -> list[Path]:
     """Write the workbook and results.csv into `out`; returns the files written, the backup last.
 
+    Nothing is written, and nothing returned, when the two files in `out` are still byte for byte
+    those written for the same results, reviews, checklist and options: the report would be the same
+    but for its date (and no backup of an identical workbook piles up each week).
+
     Raises ReviewError, before writing anything, when `baseline` cannot be read."""
     workbook = out / WORKBOOK_NAME
     sources, reviews = _previous_reviews(workbook, baseline)
@@ -60,26 +65,52 @@ def write_reports(
             len(placement.carried),
             "Carried-over reviews",
         )
+    csv_path = out / CSV_NAME
+    run = RunInfo(options=dict(options or {}), review_sources=sources, audited_files=dict(audited_files or {}))
+    reviews_placed, content = _content(batch, checklist, placement, run)
+    if baseline is None and workbook.exists() and record.holds(workbook, csv_path, content):
+        log.info("%s and %s already hold these results and reviews: left as they are", workbook, csv_path)
+        return []
     out.mkdir(parents=True, exist_ok=True)
     backup = _backup_path(workbook) if workbook.exists() else None
-    run = RunInfo(options=dict(options or {}), review_sources=sources, backup=backup, audited_files=dict(audited_files or {}))
+    run.backup = backup
     if backup is not None:
         _atomic_write(backup, lambda path: shutil.copy2(workbook, path))
     _atomic_write(workbook, lambda path: write_workbook(batch, checklist, path, placement, run))
-    _record(workbook, batch, placement)
-    csv_path = out / CSV_NAME
     _atomic_write(csv_path, lambda path: write_results_csv(batch, path))
+    _record(workbook, csv_path, reviews_placed, content)
     return [workbook, csv_path] + ([backup] if backup else [])
 
 
-def _record(workbook: Path, batch: BatchResult, placement: Placement) -> None:
+def _content(batch: BatchResult, checklist: Checklist, placement: Placement, run: RunInfo):
+    """The reviews as the workbook will hold them, and the digest of what the report will hold
+    (record.content_digest); (None, "") when they cannot be worked out: the report is then written."""
+    try:
+        reviews = record.expected_reviews(batch, placement, sheet_names(batch))
+        facts = {
+            "options": run.options,
+            "review_sources": [str(path) for path in run.review_sources],
+            "audited_files": {name: str(path) for name, path in run.audited_files.items()},
+        }
+        return reviews, record.content_digest(batch, reviews, checklist.sha256, facts)
+    except (ValueError, TypeError, ImportError, OverflowError) as exc:
+        log.debug("no record of this report (%s): it is written, and the next run reads it", exc)
+        return None, ""
+
+
+def _record(workbook: Path, csv_path: Path, reviews, content: str) -> None:
     """Note what the workbook just written holds, for the next run (see record.py). Without a record
     the next run parses the workbook: a record that cannot be made only costs that time."""
     target = workbook.parent / record.RECORD_NAME
+    if reviews is None:
+        try:
+            target.unlink(missing_ok=True)
+        except OSError:
+            pass  # a record left is of other bytes: it is never taken for this workbook
+        return
     try:
-        reviews = record.expected_reviews(batch, placement, sheet_names(batch))
-        digest = record.file_sha256(workbook)
-        _atomic_write(target, lambda path: record.save(path, digest, reviews))
+        digest, csv_digest = record.file_sha256(workbook), record.file_sha256(csv_path)
+        _atomic_write(target, lambda path: record.save(path, digest, reviews, content, csv_digest))
     except (OSError, ValueError, TypeError, ImportError, OverflowError) as exc:
         # an older record names other bytes (the backup's, at most): it cannot be taken for this file
         log.debug("no record of %s (%s): the next run reads it", workbook, exc)

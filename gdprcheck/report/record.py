@@ -165,10 +165,50 @@ def _decode(value: object) -> object:
 _FIELDS = ["document", "sha256", "item", "title", "tool_status", "status", "comment", "by", "date", "note", "source", "reason"]
 
 
-def save(path: Path, workbook_sha256: str, reviews: list[tuple[Review, str]]) -> None:
-    entries = [{**{name: _encode(getattr(review, name)) for name in _FIELDS}, "at": where} for review, where in reviews]
-    document = {"format": FORMAT, "fingerprint": fingerprint(), "workbook_sha256": workbook_sha256, "reviews": entries}
+def _entries(reviews: list[tuple[Review, str]]) -> list[dict]:
+    return [{**{name: _encode(getattr(review, name)) for name in _FIELDS}, "at": where} for review, where in reviews]
+
+
+def content_digest(batch: BatchResult, reviews: list[tuple[Review, str]], checklist_sha256: str, run: dict) -> str:
+    """What a workbook and results.csv written now would hold, but for the time they are written
+    and the name of the backup made: the results, the reviews as placed, the checklist, the run's
+    options, review sources and files. Two runs with the same digest write the same report."""
+    from gdprcheck import __version__
+
+    digest = hashlib.sha256(f"{FORMAT}|{fingerprint()}|{__version__}|{checklist_sha256}|".encode())
+    digest.update(batch.model_dump_json().encode("utf-8"))
+    digest.update(json.dumps([_entries(reviews), run], ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def save(
+    path: Path, workbook_sha256: str, reviews: list[tuple[Review, str]], content: str = "", csv_sha256: str = ""
+) -> None:
+    document = {
+        "format": FORMAT,
+        "fingerprint": fingerprint(),
+        "workbook_sha256": workbook_sha256,
+        "csv_sha256": csv_sha256,
+        "content": content,
+        "reviews": _entries(reviews),
+    }
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+
+def holds(workbook: Path, csv: Path, content: str) -> bool:
+    """Whether the workbook and results.csv in place are, byte for byte, those this code wrote for
+    `content` (see content_digest): writing them again would change nothing but the time."""
+    try:
+        document = json.loads((workbook.parent / RECORD_NAME).read_text(encoding="utf-8"))
+        return (
+            bool(content)
+            and document.get("fingerprint") == fingerprint()
+            and document.get("content") == content
+            and document.get("workbook_sha256") == file_sha256(workbook)
+            and document.get("csv_sha256") == file_sha256(csv)
+        )
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def reviews_in(workbook: Path, digest: str) -> list[Review] | None:
