@@ -18,6 +18,7 @@ from gdprcheck.normalise import normalise
 from gdprcheck.read import SUPPORTED_SUFFIXES, ReadError, ReadLimits, read_document
 from gdprcheck.score import Scorer
 from gdprcheck.segment import segment
+from gdprcheck.subprocessors import SubprocessorFinder, load_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ class Auditor:
         self.locator = Locator(checklist, prefer_trained=prefer_trained)
         self.scorer = Scorer(checklist)
         self.languages = tuple(checklist.languages)
+        # the vocabulary beside the checklist (a DPO's working copy), else the shipped one
+        self.subprocessors = SubprocessorFinder(load_vocabulary(checklist_source=checklist.source or None))
 
     def locate(self, path: Path) -> LocatedDocument:
         return self.locate_document(read_document(path, self.limits))
@@ -58,6 +61,7 @@ class Auditor:
             sha256=located.document.sha256,
             language=located.language,
             results=self.scorer.score(located),
+            subprocessors=self.subprocessors.find(located),
         )
 
     def audit_files(self, paths: Iterable[Path], on_done: Callable[[Path], None] | None = None) -> BatchResult:

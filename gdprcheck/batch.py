@@ -1,7 +1,8 @@
 """Run an audit over many files: cached per-document results, worker processes, a progress bar.
 
 A cached result is keyed by the file's SHA-256, the checklist's SHA-256 (its YAML and language
-files), the tool version and the pipeline mode, so it is reused only when nothing that decides it
+files), the sub-processor vocabulary's SHA-256, the package's source, the tool version and the
+pipeline mode, so it is reused only when nothing that decides it
 has changed. Workers are processes (spaCy holds the GIL), each loading the pipelines once.
 """
 
@@ -34,7 +35,10 @@ class ResultCache:
     def __init__(self, folder: Path, checklist: Checklist, mode: str, limits: ReadLimits | None = None):
         self.folder = folder
         self.limits = limits or ReadLimits()
-        self._salt = f"{__version__}|{code_fingerprint()}|{checklist.sha256}|{mode}|{self.limits.model_dump_json()}"
+        from gdprcheck.subprocessors import load_vocabulary
+
+        vocabulary = load_vocabulary(checklist_source=checklist.source or None).sha256  # who the sub-processors are
+        self._salt = f"{__version__}|{code_fingerprint()}|{checklist.sha256}|{vocabulary}|{mode}|{self.limits.model_dump_json()}"
         self._digests: dict[str, str] = {}  # key -> the file's SHA-256 when the key was made
 
     def key(self, path: Path) -> str | None:

@@ -83,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
         "'agree' keeps it, 'not applicable' rows are left out",
     )
     _add_checklist_option(evaluate)
+    evaluate.add_argument(
+        "--subprocessors",
+        type=Path,
+        metavar="SUBLABELS",
+        help="also measure the sub-processors found against these labels (CSV: document,name,country,service,evidence)",
+    )
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument("--mistakes", action="store_true", help="also list every disagreement with the labels")
     evaluate.add_argument(
@@ -332,13 +338,21 @@ def _evaluate(args: argparse.Namespace) -> int:
     from fnmatch import fnmatch
 
     from gdprcheck.audit import contract_files, document_name
-    from gdprcheck.evaluate import LabelError, evaluate, read_labels
+    from gdprcheck.evaluate import (
+        LabelError,
+        evaluate,
+        evaluate_subprocessors,
+        read_labels,
+        read_subprocessor_labels,
+        subprocessor_table,
+    )
 
     checklist = _load(_checklist_path(args), args)
     if checklist is None:
         return EXIT_USAGE
     try:
         labels = read_labels(args.labels)
+        sub_labels = read_subprocessor_labels(args.subprocessors) if args.subprocessors else None
         files, _ = contract_files(args.folder)
     except (LabelError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -350,12 +364,25 @@ def _evaluate(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     batch = _run_batch(args, checklist, [f for f in files if document_name(f, args.folder) in labelled], limits, root=args.folder)
     result = evaluate(batch, labels)
+    subprocessors = None
+    if sub_labels is not None:
+        from gdprcheck.subprocessors import NameIndex, load_vocabulary
+
+        names = NameIndex(load_vocabulary(checklist_source=checklist.source or None))
+        subprocessors = evaluate_subprocessors(batch, sub_labels, names)
     for error in batch.errors:
         print(f"{error.document}: {error.problem}", file=sys.stderr)
     if args.json:
-        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        figures = result.as_dict()
+        if subprocessors is not None:
+            figures["subprocessors"] = subprocessors
+        print(json.dumps(figures, indent=2, ensure_ascii=False))
     else:
         print(result.table())
+        if subprocessors is not None:
+            print("\n" + subprocessor_table(subprocessors))
+            if args.mistakes:
+                print("\n" + "\n".join(subprocessors["mistakes"]))
         if len(result.by_language) > 1:
             for figure in ("status_accuracy", "evidence_hit"):
                 print("\n" + result.language_table(figure))

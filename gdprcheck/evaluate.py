@@ -282,3 +282,85 @@ def _nest(tallies: dict[tuple[str, str], _Tally]) -> dict[str, dict[str, dict]]:
     for (language, item), tally in sorted(tallies.items()):
         nested.setdefault(language, {})[item] = tally.figures()
     return nested
+
+
+# --- sub-processors (issue 13) ---------------------------------------------------------------------
+
+SUBPROCESSOR_COLUMNS = ["document", "name", "country"]
+
+
+def read_subprocessor_labels(path: Path) -> pd.DataFrame:
+    """Sub-processor labels (document,name,country,service,evidence): one row per named sub-processor."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise LabelError(f"{path}: cannot be read ({exc})") from None
+    missing = [column for column in SUBPROCESSOR_COLUMNS if column not in frame.columns]
+    if missing:
+        raise LabelError(f"{path}: missing column(s) {', '.join(missing)} (expected document,name,country,service,evidence)")
+    return frame
+
+
+def _country_set(value: str) -> frozenset[str]:
+    return frozenset(code.strip().upper() for code in re.split(r"[;,]", value or "") if code.strip())
+
+
+def evaluate_subprocessors(batch: BatchResult, labels: pd.DataFrame, names) -> dict:
+    """Precision and recall of (document, entity) pairs, names compared through `names` (a NameIndex:
+    case, punctuation, legal forms and aliases ignored), and country accuracy (as sets) on the pairs
+    matched. Every audited document counts: one the labels do not list names no sub-processor."""
+    audited = {audit.document: audit for audit in batch.audits}
+    tp = fp = fn = country_ok = 0
+    mistakes: list[str] = []
+    by_language: dict[str, dict[str, int]] = {}
+    for document, audit in audited.items():
+        labelled = {names.key(row.name): row for row in labels[labels["document"] == document].itertuples()}
+        predicted = {names.key(found.name): found for found in audit.subprocessors}
+        tally = by_language.setdefault(audit.language, {"tp": 0, "fp": 0, "fn": 0, "country_ok": 0})
+        for key, found in predicted.items():
+            if key not in labelled:
+                fp += 1
+                tally["fp"] += 1
+                mistakes.append(f"{document}: extra sub-processor '{found.name}' ({found.found_in}, {found.clause})")
+                continue
+            tp += 1
+            tally["tp"] += 1
+            expected = _country_set(labelled[key].country)
+            if frozenset(found.countries) == expected:
+                country_ok += 1
+                tally["country_ok"] += 1
+            else:
+                mistakes.append(
+                    f"{document}: '{found.name}' country {';'.join(found.countries) or '-'}, labelled {';'.join(sorted(expected)) or '-'}"
+                )
+        for key, row in labelled.items():
+            if key not in predicted:
+                fn += 1
+                tally["fn"] += 1
+                mistakes.append(f"{document}: missed sub-processor '{row.name}'")
+
+    def figures(tp: int, fp: int, fn: int, country_ok: int) -> dict:
+        def ratio(a: int, b: int) -> float | None:
+            return round(a / b, 3) if b else None
+
+        return {
+            "labelled": tp + fn,
+            "predicted": tp + fp,
+            "matched": tp,
+            "precision": ratio(tp, tp + fp),
+            "recall": ratio(tp, tp + fn),
+            "country_accuracy": ratio(country_ok, tp),
+        }
+
+    return {
+        "overall": figures(tp, fp, fn, country_ok),
+        "by_language": {language: figures(**tally) for language, tally in sorted(by_language.items())},
+        "mistakes": mistakes,
+    }
+
+
+def subprocessor_table(result: dict) -> str:
+    rows = [{"scope": f"language {k}", **v} for k, v in result["by_language"].items()]
+    rows.append({"scope": "OVERALL", **result["overall"]})
+    frame = pd.DataFrame(rows).set_index("scope")
+    return "sub-processors\n" + frame.to_string(na_rep="-", float_format=lambda x: f"{x:.3f}")

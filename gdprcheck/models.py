@@ -92,11 +92,26 @@ class ItemResult(BaseModel):
     is_red_flag: bool = False
 
 
+class SubProcessor(BaseModel):
+    """A third party the contract names as processing the data (issue 13: the sub-processor register)."""
+
+    name: str  # as written, the legal entity where the text gives one
+    entity: str = ""  # the register's name for it (aliases applied): "AWS" -> Amazon Web Services
+    service: str = ""  # in the contract's words
+    countries: list[str] = Field(default_factory=list)  # ISO 3166 alpha-2, EU or EEA, as the text states them
+    mechanism: str = ""  # transfer mechanisms stated: adequacy, SCCs, DPF, BCRs joined by ';'
+    evidence: str = ""
+    clause: str = ""
+    found_in: str = ""  # table, list or prose: how the contract names it
+
+
 class DocumentAudit(BaseModel):
     document: str
     sha256: str
     language: str
     results: list[ItemResult]
+    # default: a result cached before the register existed still loads (the cache key changed anyway)
+    subprocessors: list[SubProcessor] = Field(default_factory=list)
 
     @property
     def items(self) -> list[ItemResult]:

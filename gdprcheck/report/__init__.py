@@ -26,9 +26,11 @@ from gdprcheck.report.csv import write_results_csv
 from gdprcheck.report.excel import sheet_names, write_workbook
 from gdprcheck.report.reviews import Placement, Review, ReviewError, place_reviews, read_reviews
 from gdprcheck.report.runinfo import RunInfo
+from gdprcheck.report.subprocessors import write_subprocessors_csv
 
 WORKBOOK_NAME = "gdprcheck-report.xlsx"
 CSV_NAME = "results.csv"
+SUBPROCESSORS_CSV_NAME = record.SUBPROCESSORS_CSV
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,8 @@ def write_reports(
     baseline: Path | None = None,
     options: dict[str, str] | None = None,
 ) -> list[Path]:
-    """Write the workbook and results.csv into `out`; returns the files written, the backup last.
+    """Write the workbook, results.csv and subprocessors.csv into `out`; returns the files written,
+    the backup last.
 
     Nothing is written, and nothing returned, when the two files in `out` are still byte for byte
     those written for the same results, reviews, checklist and options: the report would be the same
@@ -78,8 +81,10 @@ def write_reports(
         _atomic_write(backup, lambda path: shutil.copy2(workbook, path))
     _atomic_write(workbook, lambda path: write_workbook(batch, checklist, path, placement, run))
     _atomic_write(csv_path, lambda path: write_results_csv(batch, path))
+    subprocessors_path = out / SUBPROCESSORS_CSV_NAME
+    _atomic_write(subprocessors_path, lambda path: write_subprocessors_csv(batch, path))
     _record(workbook, csv_path, reviews_placed, content)
-    return [workbook, csv_path] + ([backup] if backup else [])
+    return [workbook, csv_path, subprocessors_path] + ([backup] if backup else [])
 
 
 def _content(batch: BatchResult, checklist: Checklist, placement: Placement, run: RunInfo):

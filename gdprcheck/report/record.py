@@ -30,7 +30,8 @@ from gdprcheck.report.contract import FIRST_ROW
 from gdprcheck.report.reviews import Placement, Review, _text
 
 RECORD_NAME = ".gdprcheck-report.reviews.json"  # beside the workbook, hidden
-FORMAT = 1
+FORMAT = 2  # 2: the record also names subprocessors.csv
+SUBPROCESSORS_CSV = "subprocessors.csv"  # beside results.csv: covered by the record like it
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +190,7 @@ def save(
         "fingerprint": fingerprint(),
         "workbook_sha256": workbook_sha256,
         "csv_sha256": csv_sha256,
+        "subprocessors_sha256": _sha256_or_empty(path.parent / SUBPROCESSORS_CSV),
         "content": content,
         "reviews": _entries(reviews),
     }
@@ -206,9 +208,14 @@ def holds(workbook: Path, csv: Path, content: str) -> bool:
             and document.get("content") == content
             and document.get("workbook_sha256") == file_sha256(workbook)
             and document.get("csv_sha256") == file_sha256(csv)
+            and document.get("subprocessors_sha256") == _sha256_or_empty(workbook.parent / SUBPROCESSORS_CSV)
         )
     except (OSError, ValueError, AttributeError):
         return False
+
+
+def _sha256_or_empty(path: Path) -> str:
+    return file_sha256(path) if path.exists() else ""
 
 
 def reviews_in(workbook: Path, digest: str) -> list[Review] | None:
