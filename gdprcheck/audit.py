@@ -98,20 +98,50 @@ def contract_files(folder: Path, recursive: bool = False) -> tuple[list[Path], l
         raise FileNotFoundError(f"{folder}: no such folder")
     if folder.is_file():
         return [folder], []
-    files, others = _folder_entries(folder, recursive)
-    return files, [_not_a_contract(path, document_name(path, folder)) for path in others]
+    files, others, problems = _folder_entries(folder, recursive)
+    return files, problems + [_not_a_contract(path, document_name(path, folder)) for path in others]
 
 
-def _folder_entries(folder: Path, recursive: bool) -> tuple[list[Path], list[Path]]:
-    """A folder's contract files and its other files, each sorted; hidden files and Word's lock
-    files are neither."""
-    entries: Iterator[Path] = folder.rglob("*") if recursive else folder.iterdir()
-    files, others = [], []
-    for path in sorted(entries):
-        if not path.is_file() or path.name.startswith((".", "~$")):
+def _folder_entries(folder: Path, recursive: bool) -> tuple[list[Path], list[Path], list[FileError]]:
+    """A folder's contract files and its other files, each sorted, and what could not be looked
+    at: an unreadable (sub-)folder, a symbolic link whose target is gone. Hidden files and Word's
+    lock files are neither. Symbolic links are followed, to files and (with `recursive`) to folders;
+    a folder reached twice through links is read once, so a link loop ends."""
+    files, others, problems = [], [], []
+
+    def unreadable(error: OSError) -> None:
+        where = error.filename or folder
+        problems.append(FileError(document=str(where), problem=f"folder cannot be read ({error.strerror or error}): its contracts are not audited"))
+
+    def entries() -> Iterator[Path]:
+        if not recursive:
+            try:
+                yield from folder.iterdir()
+            except OSError as error:
+                unreadable(error)
+            return
+        visited: set[str] = set()
+        for root, folders, names in os.walk(folder, onerror=unreadable, followlinks=True):
+            real = os.path.realpath(root)
+            if real in visited:
+                folders[:] = []  # reached again through a link: already read
+                continue
+            visited.add(real)
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            yield from (Path(root) / name for name in names)
+            # a link to a folder that is gone is listed by os.walk as neither file nor folder
+            yield from (Path(root) / name for name in folders if not os.path.exists(os.path.join(root, name)))
+
+    for path in sorted(entries()):
+        if path.name.startswith((".", "~$")):
             continue  # hidden files and Word lock files are never contracts
+        if path.is_symlink() and not path.exists():
+            problems.append(FileError(document=str(path), problem=f"symbolic link to {os.readlink(path)}, which does not exist: not audited"))
+            continue
+        if not path.is_file():
+            continue
         (files if path.suffix.lower() in SUPPORTED_SUFFIXES else others).append(path)
-    return files, others
+    return files, others, problems
 
 
 def _not_a_contract(path: Path, name: str) -> FileError:
@@ -149,8 +179,9 @@ def collect_contracts(paths: Iterable[Path], recursive: bool = False) -> Contrac
         if given.is_dir():
             if not first_time(given.resolve()):
                 continue
-            files, rest = _folder_entries(given, recursive)
-            if not files:
+            files, rest, problems = _folder_entries(given, recursive)
+            inputs.failed += problems
+            if not files and not problems:
                 inputs.skipped.append(FileError(document=str(given), problem=_no_contracts(given, recursive)))
             found += [(path, given) for path in files if first_time(path.resolve())]
             others += [(path, given) for path in rest if first_time(path.resolve())]

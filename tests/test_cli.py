@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -260,3 +261,67 @@ def test_a_folder_given_twice_in_other_spellings_is_read_once(tmp_path, spelling
     inputs = collect_contracts([folder, Path(spelling.format(dir=folder))])
     assert inputs.files == [folder / "contrat.txt"]
     assert inputs.skipped == [] and inputs.failed == []
+
+
+# --- folders that cannot be read, links that lead nowhere: named, never silently left out ----------
+
+
+def _results(out: Path) -> list[dict[str, str]]:
+    with (out / CSV_NAME).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _error_rows(out: Path) -> dict[str, str]:
+    sheet = load_workbook(out / WORKBOOK_NAME, read_only=True)["Errors"]
+    rows = list(sheet.iter_rows(values_only=True))
+    return {str(row[0]): str(row[1]) for row in rows[1:] if row and row[0]}
+
+
+def test_a_dangling_link_is_an_error_row_and_a_linked_folder_is_read_once(tmp_path, capsys):
+    folder = tmp_path / "vendors"
+    _copy(SEEDS / SEED, folder / "acme" / SEED)
+    (folder / "dangling.txt").symlink_to(tmp_path / "gone" / "dpa.txt")
+    (folder / "alias").symlink_to(folder / "acme", target_is_directory=True)  # the same folder again
+    (folder / "acme" / "loop").symlink_to(folder, target_is_directory=True)  # a loop
+    out = tmp_path / "out"
+    assert main(["audit", str(folder), "-r", "-o", str(out), "-q", "--no-cache", "-j", "1"]) == 1
+    assert "dangling.txt: symbolic link to" in capsys.readouterr().err
+    assert {row["document"] for row in _results(out)} == {f"acme/{SEED}"}
+    errors = _error_rows(out)
+    assert any(name.endswith("dangling.txt") and "does not exist" in problem for name, problem in errors.items())
+
+
+def test_an_unreadable_sub_folder_is_named(tmp_path, capsys, monkeypatch):
+    """The operating system refuses to list a sub-folder (a folder of another user, chmod 000): its
+    contracts cannot be audited, and the run says which folder. As root nothing is refused, so the
+    refusal is the one os.scandir raises for such a folder."""
+    folder = tmp_path / "vendors"
+    _copy(SEEDS / SEED, folder / "open" / SEED)
+    _copy(SEEDS / OTHER_SEED, folder / "locked" / OTHER_SEED)
+    locked = folder / "locked"
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    out = tmp_path / "out"
+    assert main(["audit", str(folder), "-r", "-o", str(out), "-q", "--no-cache", "-j", "1"]) == 1
+    assert f"{locked}: folder cannot be read (Permission denied)" in capsys.readouterr().err
+    assert {row["document"] for row in _results(out)} == {f"open/{SEED}"}
+    assert any(name == str(locked) for name in _error_rows(out))
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads every folder")
+def test_a_folder_without_read_permission_is_named(tmp_path, capsys):
+    folder = tmp_path / "vendors"
+    _copy(SEEDS / SEED, folder / "open" / SEED)
+    _copy(SEEDS / OTHER_SEED, folder / "locked" / OTHER_SEED)
+    (folder / "locked").chmod(0)
+    try:
+        assert main(["audit", str(folder), "-r", "-o", str(tmp_path / "out"), "-q", "--no-cache", "-j", "1"]) == 1
+    finally:
+        (folder / "locked").chmod(0o755)
+    assert "locked: folder cannot be read" in capsys.readouterr().err
