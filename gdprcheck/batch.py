@@ -85,9 +85,25 @@ _worker_auditor = None
 
 def _start_worker(checklist: Checklist, prefer_trained: bool, limits: ReadLimits | None) -> None:
     global _worker_auditor
+    import signal
+    import threading
+
+    # Ctrl-C is the parent's to handle: it stops the batch and the workers with it, in one line
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a worker never outlives the audit that started it (the parent killed, or stopped by a
+    # terminal closed): it checks that its parent is still there, and leaves when it is not
+    threading.Thread(target=_leave_with_parent, args=(os.getppid(),), daemon=True).start()
     from gdprcheck.audit import Auditor
 
     _worker_auditor = Auditor(checklist, prefer_trained=prefer_trained, limits=limits)
+
+
+def _leave_with_parent(parent: int, every: float = 1.0) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _audit_in_worker(path: Path) -> DocumentAudit | FileError:
@@ -160,8 +176,7 @@ def _audit(
     files: list[Path], checklist: Checklist, jobs: int, prefer_trained: bool, limits: ReadLimits | None
 ) -> Iterator[DocumentAudit | FileError]:
     """Outcomes in the order of `files`: in this process for one job (or one file), else in worker
-    processes that each load the pipelines once. A worker that dies turns the files it had not
-    finished into error rows."""
+    processes that each load the pipelines once (see _audit_in_pool for a worker that dies)."""
     if not files:
         return
     if jobs <= 1 or len(files) == 1:
@@ -171,23 +186,65 @@ def _audit(
         for path in files:
             yield _audit_one(auditor, path)
         return
+    yield from _audit_in_pool(files, checklist, min(jobs, len(files)), prefer_trained, limits)
+
+
+KILLED = "the audit of this file was stopped: its worker process was killed (out of memory?)"
+
+
+def _audit_in_pool(
+    files: list[Path], checklist: Checklist, workers: int, prefer_trained: bool, limits: ReadLimits | None
+) -> Iterator[DocumentAudit | FileError]:
+    """Outcomes in the order of `files`, from worker processes. A worker that dies (the system's
+    out-of-memory killer, a crash in a library) costs only the file it was auditing: the pool is
+    started again, the files that were in flight with it are audited again one at a time to find
+    which one it was, and that one alone gets an error row."""
     # only a batch of several files in several jobs pays for importing the process pool
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    workers = min(jobs, len(files))
-    chunksize = max(1, min(8, len(files) // (workers * 4)))
-    done = 0
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(checklist, prefer_trained, limits)
-    ) as pool:
+    outcomes: dict[int, DocumentAudit | FileError] = {}
+    waiting = list(range(len(files)))  # indices not yet handed to a pool, in order
+    suspects: list[int] = []  # in flight when a pool broke: audited again one at a time
+    given = 0  # outcomes yielded so far
+    while given < len(files):
+        alone = bool(suspects)
+        pool = ProcessPoolExecutor(max_workers=1 if alone else workers, initializer=_start_worker, initargs=(checklist, prefer_trained, limits))
+        in_flight: dict = {}
         try:
-            for outcome in pool.map(_audit_in_worker, files, chunksize=chunksize):
-                done += 1
-                yield outcome
-        except BrokenProcessPool as exc:
-            for path in files[done:]:
-                yield FileError(document=path.name, problem=f"internal error: a worker process stopped ({exc})")
+            while suspects or waiting or in_flight:
+                window = 1 if alone else workers * 3
+                while len(in_flight) < window and (suspects if alone else waiting):
+                    index = (suspects if alone else waiting).pop(0)
+                    in_flight[pool.submit(_audit_in_worker, files[index])] = index
+                if not in_flight:
+                    break  # the suspects are cleared: back to a pool of all workers
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    outcomes[in_flight.pop(future)] = future.result()
+                while given in outcomes:
+                    yield outcomes.pop(given)
+                    given += 1
+        except BrokenProcessPool:
+            lost = sorted(in_flight.values())
+            if len(lost) == 1:
+                outcomes[lost[0]] = FileError(document=files[lost[0]].name, problem=KILLED)
+            else:
+                suspects = lost + suspects
+            while given in outcomes:
+                yield outcomes.pop(given)
+                given += 1
+        except BaseException:
+            _stop(pool)  # Ctrl-C, or the caller gone: no worker is left behind
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop(pool) -> None:
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 @cache

@@ -24,6 +24,7 @@ DEFAULT_OUTPUT = Path("reports")
 _DEFAULT_PATHS = [DEFAULT_INPUT]  # one list, so that a default is told from "seeds" typed out
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -195,11 +196,16 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         format="%(levelname)s: %(message)s", level=logging.ERROR if getattr(args, "quiet", False) else logging.WARNING
     )
-    if args.command == "audit":
-        return _audit(args)
-    if args.command == "eval":
-        return _evaluate(args)
-    return _validate(args)
+    try:
+        if args.command == "audit":
+            return _audit(args)
+        if args.command == "eval":
+            return _evaluate(args)
+        return _validate(args)
+    except KeyboardInterrupt:
+        # every report file is written to a temporary name and renamed into place: none is left half-written
+        print("\ninterrupted: the run stopped before its end; no report file is left half-written", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:

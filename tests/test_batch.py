@@ -172,3 +172,97 @@ def test_the_command_line_uses_the_cache_and_jobs(folder, tmp_path, audited):
     assert audited == []
     assert main([*arguments, "--no-cache"]) == 1
     assert sorted(audited) == sorted(SMALL)
+
+
+# --- a worker killed, the batch interrupted, the parent gone ---------------------------------------
+
+
+def _portfolio(tmp_path: Path, copies: int) -> list[Path]:
+    """`copies` contracts (the small dev ones, each made distinct), sorted."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(copies):
+        source = DEV_DOCS / SMALL[number % len(SMALL)]
+        (folder / f"{number:03d}_{source.name}").write_text(source.read_text(encoding="utf-8") + f"\n\nAnnex {number}.\n", encoding="utf-8")
+    return sorted(folder.iterdir())
+
+
+def test_a_killed_worker_costs_only_the_file_it_was_auditing(tmp_path, checklist, monkeypatch):
+    """As the out-of-memory killer does: the worker auditing one file is killed outright. Only that
+    file fails, named; every other file of the batch is audited, in order."""
+    import os
+    import signal
+
+    files = _portfolio(tmp_path, 24)
+    killer = files[9]
+    original = Auditor.audit_document
+
+    def killed_on_one_file(self, document):
+        if document.source.name == killer.name:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original(self, document)
+
+    monkeypatch.setattr(Auditor, "audit_document", killed_on_one_file)  # inherited by the forked workers
+    batch = run_batch(files, checklist, jobs=2)
+    assert [e.document for e in batch.errors] == [killer.name]
+    assert "killed (out of memory?)" in batch.errors[0].problem
+    assert [a.document for a in batch.audits] == [f.name for f in files if f != killer]
+
+
+def test_ctrl_c_stops_the_batch_in_one_line_and_leaves_no_worker(tmp_path):
+    """Ctrl-C in a terminal sends SIGINT to the whole process group: the command prints one line,
+    exits 130, writes no report, and no worker process is left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    files = _portfolio(tmp_path, 40)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "gdprcheck.cli", "audit", str(files[0].parent), "-o", str(out), "-j", "2", "--no-cache", "-q"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(6)  # start-up done, workers busy
+    assert process.poll() is None, process.communicate()
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("interrupted:")
+    assert not out.exists()
+    time.sleep(1)
+    assert _group_members(process.pid) == []
+
+
+def test_workers_leave_when_their_parent_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    files = _portfolio(tmp_path, 40)
+    command = [sys.executable, "-m", "gdprcheck.cli", "audit", str(files[0].parent), "-o", str(tmp_path / "out"), "-j", "2", "--no-cache", "-q"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(6)
+    assert len(_group_members(process.pid)) >= 2, "workers started"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while _group_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _group_members(process.pid) == []
+
+
+def _group_members(group: int) -> list[int]:
+    """Live processes of a process group (Linux /proc), zombies left out."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
