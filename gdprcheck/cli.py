@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="OLD.xlsx",
         help="carry the reviewer columns over from this earlier workbook (the one in --out is always read too)",
     )
+    audit.add_argument(
+        "--keep-backups",
+        type=int,
+        default=10,
+        metavar="N",
+        help="backups of earlier workbooks kept in --out, the most recent (default: 10; 0 keeps them all)",
+    )
     audit.add_argument("-q", "--quiet", action="store_true", help="print only errors (and no progress bar)")
     _add_batch_options(audit)
 
@@ -312,9 +319,17 @@ def _audit(args: argparse.Namespace) -> int:
     }
     audited = {name: path for path, name in inputs.names.items()}
     from gdprcheck.report import CSV_NAME, WORKBOOK_NAME, ReviewError, write_reports
+    from gdprcheck.report.folder import locked, prune_backups, remove_stale_temporaries
+
+    def waiting() -> None:
+        print(f"waiting: another audit is writing its report in {args.out}", file=sys.stderr)
 
     try:
-        written = write_reports(batch, checklist, args.out, audited_files=audited, baseline=args.baseline, options=options)
+        # one run at a time reads the previous workbook and puts the new one in place
+        with locked(args.out, on_wait=waiting):
+            remove_stale_temporaries(args.out)
+            written = write_reports(batch, checklist, args.out, audited_files=audited, baseline=args.baseline, options=options)
+            prune_backups(args.out / WORKBOOK_NAME, args.keep_backups)
     except ReviewError as exc:
         print(f"baseline error: {exc}", file=sys.stderr)
         return EXIT_USAGE
