@@ -70,10 +70,10 @@ class Auditor:
             try:
                 batch.audits.append(self.audit_file(path))
             except ReadError as exc:
-                log.warning("%s: %s", path, exc)
+                log.info("%s: %s", path, exc)  # the command lists every error once, at the end
                 batch.errors.append(FileError(document=path.name, problem=str(exc)))
             except Exception as exc:  # a bug must not cost the DPO the rest of the batch
-                log.exception("%s: unexpected failure", path)
+                log.debug("%s: unexpected failure", path, exc_info=True)  # the error row says what; the trace is for debugging
                 batch.errors.append(FileError(document=path.name, problem=f"internal error: {exc.__class__.__name__}: {exc}"))
             if on_done:
                 on_done(path)

@@ -290,6 +290,13 @@ def _audit(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     inputs = collect_contracts(args.paths, recursive=args.recursive)
     if not inputs.files:
+        if args.paths is _DEFAULT_PATHS and not args.paths[0].exists():
+            print(
+                "error: no contracts named: give the files or folders to audit, e.g. `gdprcheck audit contracts/` "
+                f"(without a path the audit reads {args.paths[0]}/, the repository's example contracts, not in this folder)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         for problem in inputs.failed + inputs.skipped:
             print(f"error: {problem.document}: {problem.problem}", file=sys.stderr)
         print("error: nothing to audit", file=sys.stderr)
@@ -351,6 +358,12 @@ def _audit(args: argparse.Namespace) -> int:
                 f"unchanged: {args.out / WORKBOOK_NAME} and {args.out / CSV_NAME} already hold these results and "
                 "reviews; left as they are (delete the workbook to have it written again)"
             )
+        not_audited = len([e for e in batch.errors if not e.problem.startswith("skipped:")])
+        print(
+            f"audited {len(batch.audits)} contract(s)"
+            + (f", {not_audited} file(s) could not be (listed above)" if not_audited else "")
+            + f"; report: {args.out / WORKBOOK_NAME}"
+        )
     return EXIT_SOME_FAILED if failed else EXIT_OK
 
 

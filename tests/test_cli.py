@@ -325,3 +325,24 @@ def test_a_folder_without_read_permission_is_named(tmp_path, capsys):
     finally:
         (folder / "locked").chmod(0o755)
     assert "locked: folder cannot be read" in capsys.readouterr().err
+
+
+def test_each_file_error_is_said_once_and_the_run_ends_with_a_summary(tmp_path, capsys):
+    folder = tmp_path / "contracts"
+    _copy(SEEDS / SEED, folder / SEED)
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "broken.pdf").write_bytes(b"not a pdf")
+    out = tmp_path / "out"
+    assert main(["audit", str(folder), "-o", str(out), "--no-cache", "-j", "1"]) == 1
+    printed = capsys.readouterr()
+    assert printed.err.count("empty.txt") == 1 and printed.err.count("broken.pdf") == 1
+    assert "Traceback" not in printed.err
+    assert printed.out.strip().splitlines()[-1] == f"audited 1 contract(s), 2 file(s) could not be (listed above); report: {out / WORKBOOK_NAME}"
+
+
+def test_without_a_path_outside_the_repository_the_message_says_what_to_type(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["audit", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "give the files or folders to audit" in err and "gdprcheck audit contracts/" in err
+    assert "no such folder" not in err

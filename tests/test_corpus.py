@@ -54,7 +54,7 @@ BAD = {
     "protege.pdf": "password-protected PDF",
     "scan.pdf": "no text layer in 1 page(s): scanned PDF, OCR needed",
     "bombe.docx": "zip bomb",
-    "enorme.pdf": "file is 500 MB, over the 50 MB size limit",
+    "enorme.pdf": "file is 500 MB, over the 50 MB size limit (--max-file-mb)",
     "notes.txt": "no contract-like text",
     "tarifs.xlsx": "skipped: '.xlsx' is not a contract format",
 }

@@ -548,23 +548,23 @@ def test_a_500_mb_file_is_refused_from_its_size_without_being_read(tmp_path):
     started = time.monotonic()
     message = read_error(path)
     assert time.monotonic() - started < 1
-    assert message == "file is 500 MB, over the 50 MB size limit"
+    assert message == "file is 500 MB, over the 50 MB size limit (--max-file-mb)"
 
 
 def test_every_limit_can_be_changed(tmp_path):
     text = tmp_path / "contrat.txt"
     text.write_text(LATIN_TEXT, encoding="utf-8")
     assert read_document(text, ReadLimits(max_file_mb=1)).text == LATIN_TEXT
-    with pytest.raises(ReadError, match=r"^file is 0\.0 MB, over the 0\.0001 MB size limit$"):
+    with pytest.raises(ReadError, match=r"^file is 0\.0 MB, over the 0\.0001 MB size limit \(--max-file-mb\)$"):
         read_document(text, ReadLimits(max_file_mb=0.0001))
 
     pdf = write_pdf(tmp_path / "trois.pdf", [ARTICLE_16, PART_2, ARTICLE_16])
     assert read_document(pdf, ReadLimits(max_pdf_pages=3)).notes[0] == "3 page(s)"
-    with pytest.raises(ReadError, match=r"^PDF has 3 pages, over the 2-page limit$"):
+    with pytest.raises(ReadError, match=r"^PDF has 3 pages, over the 2-page limit \(--max-pdf-pages\)$"):
         read_document(pdf, ReadLimits(max_pdf_pages=2))
 
     word = build_docx(tmp_path / "contrat.docx")
-    with pytest.raises(ReadError, match=r"^DOCX expands to more than 0\.01 MB: refused \(zip bomb\?\)$"):
+    with pytest.raises(ReadError, match=r"^DOCX expands to more than 0\.01 MB: refused \(zip bomb\?; --max-docx-expanded-mb\)$"):
         read_document(word, ReadLimits(max_docx_expanded_mb=0.01))
 
 
@@ -601,7 +601,7 @@ def test_auditor_reads_with_its_limits(auditor, tmp_path):
     with pytest.raises(ReadError, match="over the 1-page limit"):
         strict.audit_file(path)
     batch = strict.audit_files([path])
-    assert [(e.document, e.problem) for e in batch.errors] == [("deux.pdf", "PDF has 2 pages, over the 1-page limit")]
+    assert [(e.document, e.problem) for e in batch.errors] == [("deux.pdf", "PDF has 2 pages, over the 1-page limit (--max-pdf-pages)")]
 
 
 # --- PDF pages turned by /Rotate -------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ class Deadline:
 
     def check(self, where: str) -> None:
         if self.ends is not None and time.monotonic() > self.ends:
-            raise ReadError(f"reading took longer than the {_number(self.seconds)} s limit (stopped at {where})")
+            raise ReadError(f"reading took longer than the {_number(self.seconds)} s limit (stopped at {where}; --read-timeout)")
 
 
 def _number(value: float | None) -> str:
@@ -99,7 +99,7 @@ def read_document(path: Path, limits: ReadLimits | None = None) -> Document:
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError
         if info.st_size > limits.max_file_bytes:
-            raise ReadError(f"file is {_size(info.st_size)}, over the {_number(limits.max_file_mb)} MB size limit")
+            raise ReadError(f"file is {_size(info.st_size)}, over the {_number(limits.max_file_mb)} MB size limit (--max-file-mb)")
         with path.open("rb") as handle:
             # one byte more than the limit: a file that grew since stat() is still caught
             data = handle.read(limits.max_file_bytes + 1)

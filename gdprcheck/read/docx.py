@@ -76,7 +76,7 @@ def read_docx(data: bytes, limits: ReadLimits | None = None) -> tuple[str, list[
         # the sizes the archive declares, checked before anything is expanded; zipfile also stops reading an
         # entry that expands beyond its declared size, so a lying header cannot get past this either
         if sum(info.file_size for info in archive.infolist()) > limits.max_docx_expanded_bytes:
-            raise ReadError(f"DOCX expands to more than {limits.max_docx_expanded_mb:g} MB: refused (zip bomb?)")
+            raise ReadError(f"DOCX expands to more than {limits.max_docx_expanded_mb:g} MB: refused (zip bomb?; --max-docx-expanded-mb)")
         document = docx.Document(io.BytesIO(data))
     except ReadError:
         raise

@@ -116,7 +116,7 @@ def read_pdf(data: bytes, limits: ReadLimits | None = None) -> tuple[str, list[s
         raise ReadError(f"corrupt or unreadable PDF ({exc})") from None
     try:
         if len(pdf) > limits.max_pdf_pages:
-            raise ReadError(f"PDF has {len(pdf)} pages, over the {limits.max_pdf_pages}-page limit")
+            raise ReadError(f"PDF has {len(pdf)} pages, over the {limits.max_pdf_pages}-page limit (--max-pdf-pages)")
         pages = _page_texts(pdf, deadline)
     finally:
         pdf.close()
