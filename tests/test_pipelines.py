@@ -66,3 +66,24 @@ def test_loading_the_french_pipelines_does_not_import_spacy_french_language_modu
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_line_longer_than_spacy_accepts_is_read_in_pieces(tmp_path, auditor):
+    """A contract whose text has no line breaks (some PDF exports), over spaCy's 1,000,000-character
+    limit: audited, with the same findings as the seed it is made of, never spaCy's E088."""
+    from gdprcheck.locate.locator import PIECE_CHARACTERS, _pieces
+
+    seed = SEEDS / "000_cf920cd19cec65ae.txt"
+    line = seed.read_text(encoding="utf-8").replace("\n", " ")
+    path = tmp_path / "one-line.txt"
+    path.write_text(" ".join([line] * (1_050_000 // len(line) + 1)) + "\n", encoding="utf-8")
+    assert len(path.read_text(encoding="utf-8")) > 1_000_000
+    batch = auditor.audit_files([path])
+    assert batch.errors == []
+    statuses = {r.item: r.status.value for r in batch.audits[0].items}
+    assert sum(status == "met" for status in statuses.values()) >= 10
+    # the pieces cover the text exactly, each within the limit, cut after a sentence where one ends
+    pieces = _pieces(line * 40, PIECE_CHARACTERS)
+    assert "".join(piece for _, piece in pieces) == line * 40
+    assert all(len(piece) <= PIECE_CHARACTERS for _, piece in pieces)
+    assert all(offset == sum(len(p) for _, p in pieces[:number]) for number, (offset, _) in enumerate(pieces))

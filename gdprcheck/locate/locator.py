@@ -253,7 +253,10 @@ class Locator:
         pieces: dict[int, tuple[object, list[tuple[int, int, str]]]] = {}
 
         def queue(nlp, index: int, offset: int, text: str) -> None:
-            pieces.setdefault(id(nlp), (nlp, []))[1].append((index, offset, text))
+            # a line of a million characters (a PDF without line breaks, a generated file) is
+            # tokenised in pieces: spaCy refuses a text that long, and would hold it all in memory
+            for start, piece in _pieces(text, PIECE_CHARACTERS):
+                pieces.setdefault(id(nlp), (nlp, []))[1].append((index, offset + start, piece))
 
         for index, clause in enumerate(clauses):
             language = clause.language
@@ -282,7 +285,8 @@ class Locator:
             for (index, offset, _), doc in zip(queued, docs, strict=True):
                 spans[index].extend(_sentence_spans(doc, offset))
                 if CONCEPTS_KEY in doc.spans:
-                    concept_starts[index] = sorted((span.start_char, span.label_) for span in doc.spans[CONCEPTS_KEY])
+                    found = [(offset + span.start_char, span.label_) for span in doc.spans[CONCEPTS_KEY]]
+                    concept_starts[index] = sorted(concept_starts.get(index, []) + found)
 
         sentences: list[Sentence] = []
         for index, clause in enumerate(clauses):
@@ -291,6 +295,27 @@ class Locator:
             merged = _merge(sorted(spans[index]), clause.text)
             _append_sentences(sentences, index, clause, merged, concept_starts.get(index, []))
         return sentences
+
+
+PIECE_CHARACTERS = 100_000  # spaCy's own limit is 1,000,000; a contract's line is rarely over 2,000
+
+
+def _pieces(text: str, limit: int) -> list[tuple[int, str]]:
+    """`text` cut into pieces of at most `limit` characters, each (offset, piece): after the last
+    sentence end before the limit, else the last space, else at the limit itself."""
+    if len(text) <= limit:
+        return [(0, text)]
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind(". "), window.rfind("; "), window.rfind("\n"))
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        end = start + (cut + 1 if cut >= limit // 2 else limit)
+        pieces.append((start, text[start:end]))
+        start = end
+    pieces.append((start, text[start:]))
+    return pieces
 
 
 def _append_titles(sentences: list[Sentence], index: int, clause: Clause, scanner: ConceptScanner) -> None:
