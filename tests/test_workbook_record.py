@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from gdprcheck.report import WORKBOOK_NAME, layout, record, write_reports
-from gdprcheck.report.csv import COLUMNS, result_rows, write_results_csv
+from gdprcheck.report.csv import COLUMNS, FORMULA_STARTS, result_rows, spreadsheet_safe, write_results_csv
 from gdprcheck.report.reviews import Review, _parse_reviews, read_reviews
 from tests.test_workbook_content import tricky_batch, typed_reviews, written
 
@@ -176,8 +176,63 @@ def test_results_csv_is_the_file_pandas_wrote(tmp_path, seed_batch):
     batch.audits[0].results[1].rationale = 'quotes " and, commas\nand lines\r\nand\rreturns'
     ours, theirs = tmp_path / "ours.csv", tmp_path / "theirs.csv"
     write_results_csv(batch, ours)
-    pd.DataFrame(result_rows(batch), columns=COLUMNS).to_csv(theirs, index=False, encoding="utf-8")
+    safe = [{name: spreadsheet_safe(value) for name, value in row.items()} for row in result_rows(batch)]
+    pd.DataFrame(safe, columns=COLUMNS).to_csv(theirs, index=False, encoding="utf-8")
     assert ours.read_bytes() == theirs.read_bytes()
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://example.com","x")', "+32 2 555 01 01", "-2+3", "@SUM(A1:A2)", "=1+1"]
+
+
+def _with_formulas(seed_batch):
+    batch = seed_batch.model_copy(deep=True)
+    for result, text in zip(batch.audits[0].results, FORMULAS, strict=False):
+        result.rationale = text
+        if result.evidence is not None:
+            result.evidence.quote = text
+    return batch
+
+
+def test_a_cell_a_spreadsheet_would_compute_starts_with_an_apostrophe(tmp_path, seed_batch):
+    path = tmp_path / "results.csv"
+    write_results_csv(_with_formulas(seed_batch), path)
+    import csv as csv_module
+
+    with path.open(encoding="utf-8") as handle:
+        cells = [cell for row in csv_module.reader(handle) for cell in row]
+    assert all(not cell.startswith(FORMULA_STARTS) for cell in cells)
+    assert {f"'{text}" for text in FORMULAS} <= set(cells)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed on this machine")
+def test_libreoffice_opens_results_csv_without_computing_a_cell(tmp_path, seed_batch):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "results.csv"
+    write_results_csv(_with_formulas(seed_batch), path)
+    converted = tmp_path / "converted"
+    completed = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--infilter=CSV:44,34,76,1,,0,false,true,false,false,true",  # comma, quote, UTF-8; formulas evaluated
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(converted),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    sheet = load_workbook(converted / "results.xlsx").active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert cells and all(cell.data_type != "f" for cell in cells)
+    shown = {str(cell.value) for cell in cells}
+    assert {f"'{text}" for text in FORMULAS} <= shown, "shown as text, behind the apostrophe"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,12 @@
-"""results.csv: one row per (document, item) and one per raised red flag, for machines."""
+"""results.csv: one row per (document, item) and one per raised red flag, for machines.
+
+A contract's text can begin a cell with what a spreadsheet takes for a formula ("=HYPERLINK(...)",
+"+32 2 ...", "- the processor", "@SUM", a DDE payload): opened in Excel or LibreOffice, the cell
+would be computed. Every cell that begins with one of those characters starts with an apostrophe
+instead, in every CSV the tool writes: LibreOffice and Excel then show the text (behind the
+apostrophe) and compute nothing. A program reading the file strips it
+(`cell[1:] if cell.startswith("'") and cell[1:2] in FORMULA_STARTS`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,12 @@ from pathlib import Path
 from gdprcheck.models import BatchResult
 
 COLUMNS = ["document", "item", "status", "value", "evidence", "clause", "language", "rationale"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet compute a cell
+
+
+def spreadsheet_safe(value: str) -> str:
+    """`value` as a spreadsheet shows it and never computes it (see the module's docstring)."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def result_rows(batch: BatchResult) -> list[dict[str, str]]:
@@ -38,4 +52,5 @@ def write_results_csv(batch: BatchResult, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator=os.linesep)
         writer.writeheader()
-        writer.writerows(result_rows(batch))
+        for row in result_rows(batch):
+            writer.writerow({name: spreadsheet_safe(value) for name, value in row.items()})
