@@ -62,6 +62,43 @@ PREAMBLE = "Verwerkersovereenkomst tussen Klant en Acmedienst B.V. (Verwerker).\
             "- Brevo SAS (E-Mail-Versand, Frankreich)\n- Plausible Analytics OÜ (Webanalyse, Estland)\n",
             {"Brevo": ["FR"], "Plausible Analytics": ["EE"]},
         ),
+        (  # en table copied cell by cell: the header's cells one a line, each row a block of as many lines
+            "Data Processing Agreement between Customer and Zentrix Ltd.\n\nAnnex 2 List of Sub-processors\n\n"
+            "Name of the Sub-processor\nActivity\nRegion\n\n"
+            "Kestrel Mailworks Ltd.\nTransactional email\nUnited Kingdom\n\n"
+            "Tallow Signing, Inc. d/b/a Quillsign\nElectronic signatures\nUS\n\n"
+            "Borealis Compute Oy\nHosting\nHelsinki\n",
+            {"Kestrel Mailworks Ltd.": ["GB"], "Tallow Signing, Inc.": ["US"], "Borealis Compute Oy": ["FI"]},
+        ),
+        (  # en records written one field a line, the place in its own field rather than the seat's address
+            "Data Processing Agreement between Customer and Zentrix Ltd.\n\nANNEX 3: SUB-PROCESSORS\n\n"
+            "1. Hosting:\n   * Purpose: To host the platform.\n"
+            "   * Provider: Borealis Compute Oy (Porkkalankatu 1, Helsinki, Finland).\n   * Location: EU/EEA.\n"
+            "2. Language models:\n   * Purpose: Text generation.\n"
+            "   * Provider: (a) In the EEA: Lumen Models Ireland Limited, Dublin. (b) In the UK: Lumen Models UK Ltd., London.\n"
+            "   * Location: EU/EEA, United States.\n",
+            {
+                "Borealis Compute Oy": ["EEA"],
+                "Lumen Models Ireland Limited": ["EEA", "US"],
+                "Lumen Models UK Ltd.": ["EEA", "US"],
+            },
+        ),
+        (  # de "Name – Zweck – Standort" lines: two companies in one name cell, a city and an ISO code as the place
+            "Auftragsverarbeitungsvertrag mit der Beispielwerk GmbH.\n\nAnhang 3 – Unterauftragsverarbeiter\n\n"
+            "Anbieter – Zweck – Standort\n"
+            "Rheinwolke GmbH und Amazon Web Services (im Auftrag von Rheinwolke) – Datenbank – Frankfurt, DE (EU)\n"
+            "Zahlfix AG; Belegblick s.r.o. – Zahlungen – Tschechische Republik\n"
+            "\nDie Anmeldung über Microsoft erfolgt beim Identitätsanbieter der Schule und ist keine Auftragsbearbeitung.\n",
+            {"Rheinwolke GmbH": ["DE"], "Amazon Web Services": ["DE"], "Zahlfix AG": ["CZ"], "Belegblick s.r.o.": ["CZ"]},
+        ),
+        (  # fr list: a name in lower case with a digit, another entity in brackets, a part of the contract
+            "Accord de traitement de Dokami SAS.\n\n" + INTRODUCTION_FR + "\n\nArticle 6 Sous-traitants ultérieurs\n\n"
+            "Le Prestataire recourt aux sous-traitants ultérieurs suivants :\n"
+            "- Relayo Messaging, Inc. (relayant vers Google Gemini) — traitement du langage naturel\n"
+            "- n8n GmbH — orchestration des automatisations\n"
+            "1. Module 2 (responsable à sous-traitant) s'applique lorsque le Client est responsable du traitement.\n",
+            {"Relayo Messaging, Inc.": [], "Google": [], "n8n GmbH": []},
+        ),
     ],
 )
 def test_extraction_in_four_languages(auditor, text, expected):

@@ -30,8 +30,11 @@ _PLACEHOLDER = re.compile(r"^[\s_.…\-–—\[\]()xX]*$|^\[.*\]$")
 _DASH_SPLIT = re.compile(r"\s+[–—]\s+")
 _ALIGNED_SPLIT = re.compile(r"\t+|\s{3,}")
 _NAME_TOKEN = r"[A-ZÀ-ÖØ-Þ0-9][\w'’.&/+-]*"
-_FIRST_TOKEN = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.&/+-]*|\d+[&\w][\w'’&/+-]*)"
+# a name may start in lower case when a digit or a capital follows ("n8n GmbH", "eBay GmbH")
+_FIRST_TOKEN = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.&/+-]*|\d+[&\w][\w'’&/+-]*|[a-z]+[0-9A-Z][\w'’.&/+-]*)"
 _NAME_JOINER = r"(?:&|de|du|von|van|of)"
+# "Provider: Hetzner Online GmbH (...)": one field of a record written one field a line
+_FIELD = re.compile(r"^\s*(?:[-•*·▪◦]\s+|\(?[a-z0-9]{1,2}[.)]\s+)?([^:|\t]{2,40}?)\s*:\s+(\S.*)$")
 
 
 def _alternation(patterns: list[str]) -> str:
@@ -96,6 +99,8 @@ class SubprocessorFinder:
         self._alias = re.compile(rf"(?<![\w.@/-])(?:{_alternation([re.escape(s) for s in spellings])})(?![\w@-]|\.\w)")
         self._abbreviation_end = re.compile(rf"(?:{_alternation(vocabulary.abbreviations)})\.$")
         self._not_start = re.compile(rf"^(?:{_alternation(vocabulary.not_name_start)})$")
+        self._document_part = re.compile(rf"^(?:{_alternation(vocabulary.document_parts)})\s+[\dIVXLivx]+[a-z]?\b", re.IGNORECASE)
+        self._joiner = re.compile(rf"\s*(?:{_alternation(vocabulary.name_joiners)})\s*")
         self._places = self._place_patterns()
         self._mechanisms = [
             (name, re.compile(rf"(?<!\w)(?:{_alternation(patterns)})(?!\w)"))
@@ -188,8 +193,31 @@ class SubprocessorFinder:
             return legal.group(0)
         return re.split(r",\s|\s[–—-]\s|:\s", head, maxsplit=1)[0].strip()
 
+    def cell_names(self, cell: str) -> list[str]:
+        """Every company a name cell holds: "Neon, Inc. und Amazon Web Services (im Auftrag von Koyeb)"
+        is two, and so is "OpenRouter, Inc. (relayant vers Google Gemini)" (the bracket names another
+        entity than the one before it); "Brevo (Sendinblue SAS)" is one (the legal entity of a trade name)."""
+        first = self.cell_name(cell)
+        outside = re.sub(r"\([^()]*\)", " ", _CELL_NOISE.sub("", cell))
+        parts = [part.strip(" ,") for part in self._joiner.split(outside) if part.strip(" ,")]
+        names = [first]
+        if len(parts) >= 2:
+            named = [self.cell_name(p) for p in parts if self._company.match(p.strip()) or self.names.is_alias(p.strip())]
+            if len(named) >= 2:
+                names = named
+        keys = {self.names.key(name) for name in names}
+        for inner in re.findall(r"\(([^()]*)\)", cell):
+            for mention in self.mentions(inner):
+                key = self.names.key(mention.name)
+                if key and key not in keys and not self._is_example(inner, mention.start, mention.end):
+                    keys.add(key)
+                    names.append(mention.name)
+        return names
+
     def _is_name(self, name: str) -> bool:
-        if not name or len(name) > 80 or _PLACEHOLDER.match(name) or not re.match(r"[A-ZÀ-ÖØ-Þ0-9]", name):
+        if not name or len(name) > 80 or _PLACEHOLDER.match(name) or not re.match(r"[A-ZÀ-ÖØ-Þ0-9]|[a-z]+[0-9A-Z]", name):
+            return False
+        if self._document_part.match(name):  # "Module 2", "Clause 13": a part of the contract
             return False
         return len(name.split()) <= 7 and not self._sub_word.fullmatch(name)
 
@@ -205,17 +233,22 @@ class SubprocessorFinder:
         locator.sub_word = self._sub_word
         lines = _source_lines(located.document.text)
         rows_read: list[str] = []
-        for record, legal, rank in [*self._tables(lines, locator), *self._lists(lines, locator)]:
+        readers = (self._tables, self._stacked, self._fields, self._lists)
+        rows = [entry for reader in readers for entry in reader(lines, locator)]
+        for record, legal, rank in rows:
             rows_read.append(_squeeze(record.evidence)[:40])
             self._keep(found, record, rank, legal, parties)
-        for sentence in located.sentences:
+        sentences = located.sentences
+        for index, sentence in enumerate(sentences):
             squeezed = _squeeze(sentence.text)
             if " | " in sentence.text or any(row and row in squeezed for row in rows_read):
                 continue
             if self._negated.search(sentence.text) or _mostly_capitals(sentence.text):
                 continue
             clause = located.clauses[sentence.clause_index]
-            for record, legal in self._prose(sentence.text, sentence.start, clause, locator.about(clause)):
+            following = sentences[index + 1] if index + 1 < len(sentences) else None
+            after = following.text if following is not None and following.clause_index == sentence.clause_index else ""
+            for record, legal in self._prose(sentence.text, sentence.start, clause, locator.about(clause), after):
                 self._keep(found, record, 2, legal, parties)
         return [entry.record for entry in found.values()]
 
@@ -270,11 +303,81 @@ class SubprocessorFinder:
                     self._sub_word.search(lead_in) or (clause is not None and locator.about(clause))
                 ):
                     continue  # no header, and nothing says these are sub-processors
-                record = self._row(cells, kinds, line, clause)
-                if record is not None:
-                    yield record[0], record[1], 0
+                yield from self._records(cells, kinds, line, clause)
 
-    def _row(self, cells: list[str], kinds: list[str | None], line: str, clause: Clause | None):
+    def _stacked(self, lines: list[tuple[int, str]], locator: _ClauseLocator):
+        """A table copied cell by cell (from a web page, a PDF): the header's cells one a line
+        ("Name of the Sub-processor", "Activity", "Nature"), then each row as a block of as many
+        lines, the blocks apart by blank lines."""
+        blocks: list[list[str]] = [[]]
+        for _, line in lines:
+            if line.strip():
+                blocks[-1].append(line.strip())
+            elif blocks[-1]:
+                blocks.append([])
+        kinds: list[str | None] | None = None
+        for block in blocks:
+            if kinds is not None and len(block) == len(kinds):
+                clause = locator.clause_of(self.cell_name(block[kinds.index("name")]))
+                yield from self._records(block, kinds, " ".join(block), clause)
+                continue
+            kinds = self._header(block) if 2 <= len(block) <= 8 else None
+
+    def _fields(self, lines: list[tuple[int, str]], locator: _ClauseLocator):
+        """A record written one field a line, under a heading about sub-processors:
+        "* Purpose: To host ...", "* Provider: Hetzner Online GmbH (...)", "* Location: EU/EEA."."""
+        record: list[tuple[str, str, str]] = []  # (kind, value, line)
+        before: list[str] = []
+        lead_in = ""
+        for _, line in lines:
+            if not line.strip():
+                continue
+            field = _FIELD.match(line)
+            kind = None
+            if field:
+                label = _CELL_NOISE.sub("", field.group(1))
+                kind = next((k for k, pattern in self._columns if pattern.fullmatch(label)), None)
+            if kind is None or any(k == kind for k, _, _ in record):
+                yield from self._field_record(record, lead_in, locator)
+                record = []
+            if kind is None:
+                before = (before + [line])[-3:]
+                continue
+            if not record:
+                lead_in = " ".join(before)
+            record.append((kind, field.group(2), line))
+        yield from self._field_record(record, lead_in, locator)
+
+    def _field_record(self, record: list[tuple[str, str, str]], lead_in: str, locator: _ClauseLocator):
+        kinds: list[str | None] = [kind for kind, _, _ in record]
+        if kinds.count("name") != 1 or len(record) < 2:
+            return
+        cells = [value.rstrip(" .;") for _, value, _ in record]
+        name_cell = cells[kinds.index("name")]
+        names = self.cell_names(name_cell)
+        if not names[0]:  # "(a) For residents in the EEA: OpenAI Ireland Limited, ... (b) ...: OpenAI OpCo, LLC"
+            names = [mention.name for mention in self.mentions(name_cell) if mention.legal]
+        if not names:
+            return
+        clause = locator.clause_of(names[0])
+        if not (self._sub_word.search(lead_in) or (clause is not None and locator.about(clause))):
+            return
+        evidence = " ".join(line.strip() for _, _, line in record)
+        for name in names:
+            found = self._row(cells, kinds, evidence, clause, name)
+            if found is not None:
+                yield found[0].model_copy(update={"found_in": "list"}), found[1], 0
+
+    def _records(self, cells: list[str], kinds: list[str | None], line: str, clause: Clause | None):
+        """One record per company the row's name cell holds, each with the row's service and place."""
+        position = kinds.index("name") if "name" in kinds and kinds.index("name") < len(cells) else 0
+        names = self.cell_names(cells[position]) if len(cells) >= 2 else []
+        for name in names:
+            record = self._row(cells, kinds, line, clause, name)
+            if record is not None:
+                yield record[0], record[1], 0
+
+    def _row(self, cells: list[str], kinds: list[str | None], line: str, clause: Clause | None, name: str | None = None):
         if len(cells) < 2:
             return None
         by_kind: dict[str, list[str]] = {}
@@ -284,7 +387,7 @@ class SubprocessorFinder:
                 kind = "location" if len(cell.split()) <= 4 and self.countries(cell) else "service"
             by_kind.setdefault(kind, []).append(cell)
         name_cell = by_kind.get("name", [""])[0]
-        name = self.cell_name(name_cell)
+        name = name if name is not None else self.cell_name(name_cell)
         legal = bool(self._company.match(name)) or self.names.is_alias(name)
         if not self._is_name(name) or (kinds[1:] == [None] * (len(kinds) - 1) and not legal):
             return None
@@ -292,12 +395,13 @@ class SubprocessorFinder:
         for kind in ("location", "seat"):
             for cell in by_kind.get(kind, []):
                 countries += self.countries(cell)
-                if kind == "location" and not countries:  # ISO codes, outside brackets ("DE, NL")
-                    countries = self.countries(re.sub(r"\([^()]*\)", " ", cell), codes=True)
+                if kind == "location":  # ISO codes too, outside brackets ("DE, NL", "Frankfurt, DE (EU)")
+                    countries += self.countries(re.sub(r"\([^()]*\)", " ", cell), codes=True)
             if countries:
                 break
         if not countries:  # the address after the name in its cell ("..., Dublin 2, Irland, Stripe DPA")
-            countries = self.countries(name_cell[len(name) :])
+            at = name_cell.find(name)
+            countries = self.countries(name_cell[at + len(name) :] if at >= 0 else name_cell[len(name) :])
         # a place stated in the description ("Servern in deutschen und finnischen Rechenzentren")
         for cell in by_kind.get("service", []):
             countries += [c for c in self._facility_places(cell) if c not in countries]
@@ -378,7 +482,7 @@ class SubprocessorFinder:
         stop = text.find("\n", end + 1)
         return text[end : stop if stop > 0 else len(text)][:200]
 
-    def _prose(self, sentence: str, offset: int, clause: Clause, about: bool):
+    def _prose(self, sentence: str, offset: int, clause: Clause, about: bool, next_sentence: str = ""):
         mentions = self.mentions(sentence, offset)
         if not mentions:
             return
@@ -399,6 +503,11 @@ class SubprocessorFinder:
                 countries = self.countries(re.split(r"[;:]", sentence[previous:start])[-1])
             if not countries and len(mentions) == 1:  # one company, one place: "servers in Nederland, operated by X"
                 countries = self.countries(sentence)
+            # the place in the next sentence, about hosting and naming no company: "...: OVH. Les données
+            # sont hébergées en Europe."
+            if not countries and len(mentions) == 1 and next_sentence and self._hosting.search(next_sentence):
+                if not self.mentions(next_sentence):
+                    countries = self.countries(next_sentence)
             service = ""
             yield (
                 SubProcessor(
@@ -512,9 +621,13 @@ def _same_shape(previous: str, line: str) -> bool:
 
 
 def _without_redundant_regions(codes: list[str]) -> list[str]:
-    """"Ireland (EU)" is Ireland: EU and EEA add nothing beside a member state."""
+    """"Ireland (EU)" is Ireland: EU and EEA add nothing beside a member state, and "EU/EEA" is the
+    EEA (which holds the EU); each place once."""
+    codes = list(dict.fromkeys(codes))
     if any(code in _EEA_MEMBERS for code in codes):
         return [code for code in codes if code not in ("EU", "EEA")]
+    if "EEA" in codes:
+        return [code for code in codes if code != "EU"]
     return codes
 
 

@@ -71,6 +71,10 @@ class Vocabulary(_Strict):
     not_name_start: list[str] = Field(default_factory=list)
     # abbreviations a sentence may end on wrongly ("Industriestr. 25"): the address goes on after them
     abbreviations: list[str] = Field(default_factory=list)
+    # words that, with a number, name a part of the contract ("Module 2", "Clause 13"), never a company
+    document_parts: list[str] = Field(default_factory=list)
+    # what joins two companies in one table cell ("Neon, Inc. und Amazon Web Services", "X; Y")
+    name_joiners: list[str] = Field(default_factory=list)
     places: dict[str, list[str]] = Field(default_factory=dict)
     adjectives: dict[str, list[str]] = Field(default_factory=dict)
     facilities: list[str] = Field(default_factory=list)
@@ -87,6 +91,11 @@ class Vocabulary(_Strict):
                 raise ValueError(f"place '{code}': an ISO 3166 alpha-2 code, EU or EEA is required")
             _compiles(patterns, f"place '{code}'")
         return places
+
+    @field_validator("document_parts", "name_joiners")
+    @classmethod
+    def _word_patterns(cls, patterns: list[str]) -> list[str]:
+        return _compiles(patterns, "pattern")
 
     @field_validator("facilities")
     @classmethod
