@@ -177,11 +177,6 @@ def test_docx_table_through_the_reader_and_the_csv(auditor, checklist, tmp_path)
     assert out / SUBPROCESSORS_CSV_NAME in write_reports(BatchResult(audits=[audit]), checklist, out)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: the PDF reader gives a table's cells one space apart on one line, so its columns are lost; "
-    "the reader must keep the gaps between cells (pdfium's character boxes) before a PDF table can be read",
-)
 def test_pdf_table_through_the_reader(auditor, tmp_path):
     pytest.importorskip("reportlab")
     from reportlab.lib.pagesizes import A4
@@ -197,8 +192,16 @@ def test_pdf_table_through_the_reader(auditor, tmp_path):
         Table([["Sub-processor", "Service", "Location"], *[list(row) for row in ROWS]]),
     ]
     SimpleDocTemplate(str(path), pagesize=A4).build(story)
-    audit = auditor.audit_document(read_document(path))
-    assert {s.entity for s in audit.subprocessors} == {"Hetzner", "Kestrel Mailworks Ltd."}
+    document = read_document(path)
+    # the cells of a row apart by a tab, the words of a paragraph by a space
+    assert "Hetzner Online GmbH\tHosting der Server\tDeutschland" in document.text
+    assert "\t" not in document.text.split("Annex 3")[0]
+    audit = auditor.audit_document(document)
+    assert {(s.entity, tuple(s.countries)) for s in audit.subprocessors} == {
+        ("Hetzner", ("DE",)),
+        ("Kestrel Mailworks Ltd.", ("IE",)),
+    }
+    assert {s.found_in for s in audit.subprocessors} == {"table"}
 
 
 def test_evaluation_figures(auditor):
