@@ -167,7 +167,7 @@ def test_docx_table_through_the_reader_and_the_csv(auditor, checklist, tmp_path)
     with (out / SUBPROCESSORS_CSV_NAME).open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["name"] for r in rows] == ["Hetzner Online GmbH", "Kestrel Mailworks Ltd."]
-    assert list(rows[0]) == ["document", "name", "country", "service", "mechanism", "evidence", "clause"]
+    assert list(rows[0]) == ["document", "name", "country", "service", "mechanism", "evidence", "clause", "findings"]
     assert rows[0]["country"] == "DE" and rows[0]["clause"]
     # an unchanged re-run writes nothing (the second run reads the first's workbook as a review source,
     # so it is the third that finds nothing new); a deleted subprocessors.csv is written again
@@ -221,3 +221,112 @@ def test_evaluation_figures(auditor):
     assert figures["precision"] == 1.0
     assert figures["recall"] == pytest.approx(0.667, abs=0.001)
     assert figures["country_accuracy"] == 0.5
+
+
+DPA_BODY = (
+    "The processor processes personal data only on documented instructions from the controller, ensures that "
+    "persons authorised to process the personal data have committed themselves to confidentiality, takes all "
+    "security measures required pursuant to Article 32 GDPR, assists the controller in responding to requests "
+    "of data subjects, notifies the controller of a personal data breach without undue delay, deletes or returns "
+    "all personal data at the end of the provision of services, and makes available all information necessary "
+    "to demonstrate compliance, allowing for and contributing to audits, including inspections."
+)
+APPROVED = """\
+version: 1
+adequacy: [CH, GB]
+entities:
+  - name: Hetzner
+    aliases: [Hetzner Online GmbH]
+    places: [DE, FI]
+  - name: Amazon Web Services
+    places: [EEA]
+    notes: EU regions only
+  - name: Kestrel Mailworks
+    places: [EEA, GB, US]
+"""
+
+
+def _portfolio(folder: Path) -> None:
+    """Three contracts whose sub-processors are known: a text with a pipe table, a PDF with a table,
+    a DOCX with a table (Hetzner in Germany, Kestrel Mailworks in Ireland)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    folder.mkdir()
+    (folder / "acme-dpa.txt").write_text(
+        "Data Processing Agreement between Customer and Acme Analytics Ltd.\n\n" + DPA_BODY + "\n\n"
+        "Annex 3 - Sub-processors\n\n| Sub-processor | Service | Location | Transfer mechanism |\n|---|---|---|---|\n"
+        "| Hetzner Online GmbH | Hosting | Finland | - |\n"
+        "| Kestrel Mailworks Ltd. | Transactional email | United States | SCCs |\n"
+        "| Quillsign, Inc. | Electronic signatures | United States | - |\n",
+        encoding="utf-8",
+    )
+    styles = getSampleStyleSheet()
+    story = [
+        Paragraph("Data Processing Agreement between Customer and Zentrix Ltd.", styles["Normal"]),
+        Paragraph(DPA_BODY, styles["Normal"]),
+        Paragraph("Annex 3 - Sub-processors", styles["Normal"]),
+        Table([["Sub-processor", "Service", "Location"], ["Amazon Web Services EMEA SARL", "Hosting", "United States"]]),
+    ]
+    SimpleDocTemplate(str(folder / "zentrix-dpa.pdf"), pagesize=A4).build(story)
+    _docx(folder / "beispielwerk-avv.docx")
+
+
+def test_portfolio_against_the_approved_list(tmp_path):
+    from gdprcheck.cli import main
+
+    _portfolio(tmp_path / "contracts")
+    approved = tmp_path / "approved.yaml"
+    approved.write_text(APPROVED, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["audit", str(tmp_path / "contracts"), "-o", str(out), "--approved", str(approved), "-j", "1", "-q"]) == 0
+    with (out / SUBPROCESSORS_CSV_NAME).open(encoding="utf-8") as handle:
+        rows = {(row["document"], row["name"]): (row["country"], row["mechanism"], row["findings"]) for row in csv.DictReader(handle)}
+    assert rows == {
+        ("acme-dpa.txt", "Hetzner Online GmbH"): ("FI", "", ""),
+        ("acme-dpa.txt", "Kestrel Mailworks Ltd."): ("US", "SCCs", ""),
+        ("acme-dpa.txt", "Quillsign, Inc."): (
+            "US",
+            "",
+            "not on the approved list; outside the EU/EEA without a stated transfer mechanism: US",
+        ),
+        ("beispielwerk-avv.docx", "Hetzner Online GmbH"): ("DE", "", ""),
+        ("beispielwerk-avv.docx", "Kestrel Mailworks Ltd."): ("IE", "", ""),
+        ("zentrix-dpa.pdf", "Amazon Web Services EMEA SARL"): (
+            "US",
+            "",
+            "place not approved for it: US (approved: EEA); outside the EU/EEA without a stated transfer mechanism: US",
+        ),
+    }
+
+
+def test_shipped_approved_list_is_valid_and_found_by_default():
+    from gdprcheck.subprocessors import load_approved
+
+    approved = load_approved()
+    assert approved.source.endswith("approved-subprocessors.yaml") and approved.entities
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("version: 1\nentities:\n  - name: Hetzner\n    places: [DE, Germany]\n", "line 4"),
+        ("version: 1\nentities:\n  - name: Hetzner\n    place: [DE]\n", "line 4"),
+        ("version: 1\nentities:\n  - name: Hetzner\n  - name: Hetzner\n", "listed twice"),
+    ],
+)
+def test_approved_list_errors_name_file_and_line(tmp_path, text, expected):
+    from gdprcheck.checklist import ChecklistError
+    from gdprcheck.cli import main
+    from gdprcheck.subprocessors import load_approved
+
+    path = tmp_path / "approved.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ChecklistError) as error:
+        load_approved(path)
+    assert str(path) in str(error.value) and expected in str(error.value)
+    contract = tmp_path / "dpa.txt"
+    contract.write_text("Data Processing Agreement\n\n" + DPA_BODY, encoding="utf-8")
+    assert main(["audit", str(contract), "-o", str(tmp_path / "out"), "--approved", str(path), "-q"]) == 2
+    assert not (tmp_path / "out").exists()

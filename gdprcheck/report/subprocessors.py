@@ -1,5 +1,6 @@
 """subprocessors.csv: one row per (document, sub-processor) the contracts name, for machines and for
-the DPO's register (issue 13). Countries are ISO 3166 alpha-2 codes or EU/EEA joined by ';'."""
+the DPO's register (issue 13). Countries are ISO 3166 alpha-2 codes or EU/EEA joined by ';'; findings
+(what the approved list says of the sub-processor) joined by '; '."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from gdprcheck.models import BatchResult
 
-COLUMNS = ["document", "name", "country", "service", "mechanism", "evidence", "clause"]
+COLUMNS = ["document", "name", "country", "service", "mechanism", "evidence", "clause", "findings"]
 
 
 def subprocessor_rows(batch: BatchResult) -> list[dict[str, str]]:
@@ -22,6 +23,7 @@ def subprocessor_rows(batch: BatchResult) -> list[dict[str, str]]:
             "mechanism": found.mechanism,
             "evidence": found.evidence,
             "clause": found.clause,
+            "findings": "; ".join(found.findings),
         }
         for audit in batch.audits
         for found in audit.subprocessors
