@@ -299,6 +299,22 @@ def test_portfolio_against_the_approved_list(tmp_path):
             "place not approved for it: US (approved: EEA); outside the EU/EEA without a stated transfer mechanism: US",
         ),
     }
+    # the workbook's Sub-processors sheet holds the same rows, and the portfolio counts the vendors per entity
+    from openpyxl import load_workbook
+
+    from gdprcheck.report import WORKBOOK_NAME, layout
+
+    book = load_workbook(out / WORKBOOK_NAME, read_only=True)
+    sheet = [list(row) for row in book[layout.SUBPROCESSORS].iter_rows(values_only=True)]
+    assert sheet[0] == layout.SUBPROCESSOR_COLUMNS
+    assert {(row[0], row[1]): (row[3], row[5] or "", row[6] or "") for row in sheet[1:]} == rows
+    portfolio = [list(row) for row in book[layout.PORTFOLIO].iter_rows(values_only=True)]
+    assert portfolio[0] == layout.PORTFOLIO_COLUMNS
+    assert portfolio[1:3] == [
+        ["Hetzner", 2, "DE;FI", "acme-dpa.txt; beispielwerk-avv.docx", 0],
+        ["Kestrel Mailworks Ltd.", 2, "IE;US", "acme-dpa.txt; beispielwerk-avv.docx", 0],
+    ]
+    assert {row[0]: row[4] for row in portfolio[3:]} == {"Amazon Web Services": 1, "Quillsign, Inc.": 1}
 
 
 def test_shipped_approved_list_is_valid_and_found_by_default():
