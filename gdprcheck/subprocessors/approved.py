@@ -8,21 +8,17 @@ decision, for which the contract states no transfer mechanism (Art. 44-46 GDPR).
 
 from __future__ import annotations
 
-import hashlib
 import re
-from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from gdprcheck.checklist import ChecklistError, _describe, _load_yaml
 from gdprcheck.models import BatchResult, SubProcessor
 from gdprcheck.subprocessors.extract import _EEA_MEMBERS, _ISO_CODES
 from gdprcheck.subprocessors.names import NameIndex
+from gdprcheck.subprocessors.vocabulary import beside_checklist, load_data_file
 
 APPROVED_NAME = "approved-subprocessors.yaml"
-_PACKAGED = Path(__file__).resolve().parent.parent / "checklists" / APPROVED_NAME  # installed copy
-_REPOSITORY = Path(__file__).resolve().parent.parent.parent / "checklists" / APPROVED_NAME
 _EU_MEMBERS = _EEA_MEMBERS - {"IS", "LI", "NO"}
 
 NOT_ON_LIST = "not on the approved list"
@@ -75,35 +71,13 @@ class ApprovedList(BaseModel):
 
 
 def default_approved_path(checklist_source: str | Path | None = None) -> Path:
-    """The file beside the checklist in use (a DPO's working copy), else ./checklists/, else the shipped one."""
-    candidates = [Path(checklist_source).parent / APPROVED_NAME] if checklist_source else []
-    for candidate in [*candidates, Path.cwd() / "checklists" / APPROVED_NAME, _REPOSITORY, _PACKAGED]:
-        if candidate.is_file():
-            return candidate
-    return _PACKAGED
-
-
-@cache
-def _load(path: Path, stamp: tuple[int, int]) -> ApprovedList:
-    file = _load_yaml(path)
-    if not isinstance(file.data, dict):
-        raise ChecklistError(f"{path}: the approved list must be a mapping with 'version' and 'entities'")
-    try:
-        return ApprovedList.model_validate(
-            {**file.data, "source": str(path), "sha256": hashlib.sha256(file.text.encode("utf-8")).hexdigest()}
-        )
-    except ValidationError as errors:
-        raise ChecklistError(_describe(errors, file)) from None
+    return beside_checklist(APPROVED_NAME, checklist_source)
 
 
 def load_approved(path: Path | str | None = None, checklist_source: str | Path | None = None) -> ApprovedList:
     """Load and validate the approved list (once per file version); ChecklistError names file and line."""
     path = Path(path) if path is not None else default_approved_path(checklist_source)
-    try:
-        stat = path.stat()
-    except OSError:
-        raise ChecklistError(f"{path}: approved list of sub-processors not found") from None
-    return _load(path.resolve(), (stat.st_mtime_ns, stat.st_size))
+    return load_data_file(ApprovedList, path, "approved list of sub-processors")
 
 
 def _within(code: str, allowed: list[str]) -> bool:
