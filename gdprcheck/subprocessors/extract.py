@@ -23,6 +23,7 @@ _EEA_MEMBERS = frozenset(
     "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE HU IS LI NO".split()
 )
 _PREAMBLE_CHARS = 600  # the parties are named in a contract's opening lines
+_NAME_REACH = 240  # characters a company's name may take before and after its legal form
 _BULLET = re.compile(r"^\s*(?:[-•*·▪◦–—]|\(?[a-z0-9]{1,2}[.)])\s+")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}")
 _CELL_NOISE = re.compile(r"^[\s*_#`:]+|[\s*_`:]+$")
@@ -39,6 +40,27 @@ _FIELD = re.compile(r"^\s*(?:[-•*·▪◦]\s+|\(?[a-z0-9]{1,2}[.)]\s+)?([^:|\t
 
 def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"
+
+
+def _literal_trie(words: list[str]) -> str:
+    """A regular expression for any of `words` (literal), as a trie: Python's re tries an
+    alternation's branches one by one at every position, a trie only the branch of the next
+    character (measured: a quarter of the time over pycountry's 1,000 country names). Longest first."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie) or r"(?!x)x"
 
 
 def _suffix_regex(suffix: str) -> str:
@@ -92,16 +114,18 @@ class SubprocessorFinder:
             rf"(?:{suffix})(?:[ ]*(?:&[ ]*)?(?:{suffix}))*(?![\w])"
         )
         self._suffix_only = re.compile(rf"^(?:{suffix})$")
+        self._suffix_anywhere = re.compile(rf"(?:{suffix})(?![\w])")
         common = set(vocabulary.common_words)
         spellings = sorted(
             {s for a in vocabulary.aliases for s in [a.name, *a.spellings] if s not in common}, key=len, reverse=True
         )
-        self._alias = re.compile(rf"(?<![\w.@/-])(?:{_alternation([re.escape(s) for s in spellings])})(?![\w@-]|\.\w)")
+        self._alias = re.compile(rf"(?<![\w.@/-]){_literal_trie(spellings)}(?![\w@-]|\.\w)")
         self._abbreviation_end = re.compile(rf"(?:{_alternation(vocabulary.abbreviations)})\.$")
         self._not_start = re.compile(rf"^(?:{_alternation(vocabulary.not_name_start)})$")
         self._document_part = re.compile(rf"^(?:{_alternation(vocabulary.document_parts)})\s+[\dIVXLivx]+[a-z]?\b", re.IGNORECASE)
         self._joiner = re.compile(rf"\s*(?:{_alternation(vocabulary.name_joiners)})\s*")
         self._places = self._place_patterns()
+        self._place_any = self._place_regex()
         self._mechanisms = [
             (name, re.compile(rf"(?<!\w)(?:{_alternation(patterns)})(?!\w)"))
             for name, patterns in vocabulary.mechanisms.items()
@@ -111,40 +135,49 @@ class SubprocessorFinder:
     # --- places and mechanisms ------------------------------------------------------------------
 
     def _place_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
-        patterns = [
-            (code, re.compile(rf"(?<![\w-])(?:{_alternation(words)})(?![\w]|-(?!regio|Region))"))
-            for code, words in self.vocabulary.places.items()
-        ]
-        seen: set[str] = set()
-        for language in _COUNTRY_LANGUAGES:
-            for name, code in _country_names(language):
-                if name not in seen:
-                    seen.add(name)
-                    patterns.append((code, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")))
+        """The adjectives of each place before or after a data-centre word ("deutschen und finnischen
+        Rechenzentren", "serveurs français"), one pattern a place (read alone in a table's description)."""
         facility = _alternation(self.vocabulary.facilities)
         joiner = r"(?:[\s,/]+(?:und|and|et|en|or|oder|ou|of)?)"
+        patterns = []
         for code, adjectives in self.vocabulary.adjectives.items():
             adjective = _alternation(adjectives)
-            # before the facility ("deutschen und finnischen Rechenzentren"), or after it ("serveurs français")
             patterns.append(
                 (
                     code,
-                    re.compile(
-                        rf"(?<!\w)(?:{adjective})(?=(?:{joiner}\s*\S+){{0,3}}?\s+(?:{facility}))"
-                        rf"|(?<=\s)(?:{facility})\s+(?:{adjective})(?!\w)",
-                        re.IGNORECASE,
-                    ),
+                    rf"(?i:(?<!\w)(?:{adjective})(?=(?:{joiner}\s*\S+){{0,3}}?\s+(?:{facility}))"
+                    rf"|(?<=\s)(?:{facility})\s+(?:{adjective})(?!\w))",
                 )
             )
-        return patterns
+        return [(code, re.compile(pattern)) for code, pattern in patterns]
+
+    def _place_regex(self) -> re.Pattern[str]:
+        """Every place in one pattern, read in one pass (one search per place and country name took a
+        third of the audit's time): the vocabulary's places, then the adjectives, then pycountry's
+        names in the four languages, the longest first, so "Papua New Guinea" is not Guinea too."""
+        groups: list[str] = []
+        self._group_codes: dict[str, str] = {}
+        for number, (code, words) in enumerate(self.vocabulary.places.items()):
+            groups.append(rf"(?P<p{number}>(?<![\w-])(?:{_alternation(words)})(?![\w]|-(?!regio|Region)))")
+            self._group_codes[f"p{number}"] = code
+        for number, (code, pattern) in enumerate(self._places):
+            groups.append(f"(?P<a{number}>{pattern.pattern})")
+            self._group_codes[f"a{number}"] = code
+        self._country_codes: dict[str, str] = {}
+        for language in _COUNTRY_LANGUAGES:
+            for name, code in _country_names(language):
+                self._country_codes.setdefault(name, code)
+        names = sorted(self._country_codes, key=len, reverse=True)
+        groups.append(rf"(?P<country>(?<!\w){_literal_trie(names)}(?!\w))")
+        return re.compile("|".join(groups))
 
     def countries(self, text: str, codes: bool = False) -> list[str]:
         """Places the text names, in order; EU/EEA dropped when a member state is named too ("Ierland (EU)")."""
         found: dict[str, int] = {}
-        for code, pattern in self._places:
-            match = pattern.search(text)
-            if match and (code not in found or match.start() < found[code]):
-                found[code] = match.start()
+        for match in self._place_any.finditer(text):
+            group = match.lastgroup
+            code = self._country_codes[match.group()] if group == "country" else self._group_codes[group]
+            found.setdefault(code, match.start())
         if codes:  # a location column may hold ISO codes ("DE, NL")
             for match in re.finditer(r"(?<![\w-])([A-Z]{2})(?![\w-])", text):
                 if match.group(1) in _ISO_CODES:
@@ -239,11 +272,13 @@ class SubprocessorFinder:
             rows_read.append(_squeeze(record.evidence)[:40])
             self._keep(found, record, rank, legal, parties)
         sentences = located.sentences
+        named = self._sentences_naming(text, sentences)
         for index, sentence in enumerate(sentences):
-            squeezed = _squeeze(sentence.text)
-            if " | " in sentence.text or any(row and row in squeezed for row in rows_read):
+            if index not in named or " | " in sentence.text:
                 continue
-            if self._negated.search(sentence.text) or _mostly_capitals(sentence.text):
+            if rows_read and any(row and row in _squeeze(sentence.text) for row in rows_read):
+                continue
+            if self._negated.search(sentence.text):
                 continue
             clause = located.clauses[sentence.clause_index]
             following = sentences[index + 1] if index + 1 < len(sentences) else None
@@ -251,6 +286,37 @@ class SubprocessorFinder:
             for record, legal in self._prose(sentence.text, sentence.start, clause, locator.about(clause), after):
                 self._keep(found, record, 2, legal, parties)
         return [entry.record for entry in found.values()]
+
+    def _sentences_naming(self, text: str, sentences) -> set[int]:
+        """The sentences a company name (with its legal form, or an alias) overlaps: the names are
+        looked for once in the whole text, and only those sentences are read again one by one."""
+        starts = [sentence.start for sentence in sentences]
+        named: set[int] = set()
+        for match in self._company_matches(text):
+            first = max(0, bisect_right(starts, match.start()) - 1)
+            last = max(0, bisect_right(starts, match.end() - 1) - 1)
+            named.update(range(first, last + 1))
+        for pattern in (self._alias,):
+            for match in pattern.finditer(text):
+                first = max(0, bisect_right(starts, match.start()) - 1)
+                last = max(0, bisect_right(starts, match.end() - 1) - 1)
+                named.update(range(first, last + 1))
+        return named
+
+    def _company_matches(self, text: str):
+        """The names with a legal form in the whole text, as `self._company.finditer(text)` gives them,
+        the long pattern tried only before a legal form (looking for it everywhere took a tenth of the
+        audit's time): a name is a few words, so a window of _NAME_REACH characters before it holds it."""
+        end = 0
+        for suffix in self._suffix_anywhere.finditer(text):
+            if suffix.end() <= end:
+                continue
+            window = self._company.finditer(text, max(end, suffix.start() - _NAME_REACH), suffix.end() + _NAME_REACH)
+            # the name this legal form ends (or one that goes on to a second form: "GmbH & Co. KG")
+            match = next((m for m in window if m.end() >= suffix.end()), None)
+            if match is not None and match.start() <= suffix.start():
+                yield match
+                end = match.end()
 
     def _party_words(self, preamble: str) -> set[str]:
         return {self.names.comparable(word) for word in re.findall(r"[A-ZÀ-ÖØ-Þ][\w-]{2,}", preamble)}
@@ -418,9 +484,7 @@ class SubprocessorFinder:
         return record, legal
 
     def _facility_places(self, text: str) -> list[str]:
-        return [code for code, pattern in self._places[-len(self.vocabulary.adjectives) :] if pattern.search(text)] if (
-            self.vocabulary.adjectives
-        ) else []
+        return [code for code, pattern in self._places if pattern.search(text)]
 
     # --- bullet lists ---------------------------------------------------------------------------
 
@@ -484,7 +548,7 @@ class SubprocessorFinder:
 
     def _prose(self, sentence: str, offset: int, clause: Clause, about: bool, next_sentence: str = ""):
         mentions = self.mentions(sentence, offset)
-        if not mentions:
+        if not mentions or _mostly_capitals(sentence):  # a heading or a disclaimer in capitals
             return
         if not (about or self._hosting.search(sentence) or self._sub_word.search(sentence)):
             return
@@ -536,8 +600,8 @@ def _squeeze(text: str) -> str:
 
 
 def _mostly_capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) > 20 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+    letters = sum(map(str.isalpha, text))
+    return letters > 20 and sum(map(str.isupper, text)) > 0.7 * letters
 
 
 class _ClauseLocator:
@@ -577,6 +641,8 @@ class _ClauseLocator:
 
 
 def _cells(line: str) -> list[str] | None:
+    if not ("|" in line or "\t" in line or "   " in line or " – " in line or " — " in line):
+        return None  # no cell boundary of any kind: most lines of a contract
     if " | " in line or line.strip().startswith("|"):
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         return cells if len(cells) >= 2 else None
