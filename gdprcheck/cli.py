@@ -74,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="backups of earlier workbooks kept in --out, the most recent (default: 10; 0 keeps them all)",
     )
+    audit.add_argument(
+        "--approved",
+        type=Path,
+        metavar="FILE",
+        help="the DPO's approved sub-processors (YAML; default: approved-subprocessors.yaml beside the checklist, "
+        "else ./checklists/, else the shipped example): findings in subprocessors.csv",
+    )
     audit.add_argument("-q", "--quiet", action="store_true", help="print only errors (and no progress bar)")
     _add_batch_options(audit)
 
@@ -262,6 +269,20 @@ def _load(path: Path, args: argparse.Namespace | None = None):
         return None
 
 
+def _approval(args: argparse.Namespace, checklist):
+    """The approved list of sub-processors, held against the vocabulary's names; None (and a message) when it cannot be used."""
+    from gdprcheck.checklist import ChecklistError
+    from gdprcheck.subprocessors import ApprovalCheck, NameIndex, load_approved, load_vocabulary
+
+    try:
+        approved = load_approved(args.approved, checklist_source=checklist.source or None)
+        names = NameIndex(load_vocabulary(checklist_source=checklist.source or None))
+    except ChecklistError as exc:
+        print(f"approved list error: {exc}", file=sys.stderr)
+        return None
+    return ApprovalCheck(approved, names)
+
+
 def _validate(args: argparse.Namespace) -> int:
     checklist = _load(args.file)
     if checklist is None:
@@ -279,6 +300,9 @@ def _audit(args: argparse.Namespace) -> int:
     checklist_path = _checklist_path(args)
     checklist = _load(checklist_path, args)
     if checklist is None:
+        return EXIT_USAGE
+    approval = _approval(args, checklist)
+    if approval is None:
         return EXIT_USAGE
     if args.baseline is not None:
         from gdprcheck.report import ReviewError, check_baseline
@@ -308,6 +332,7 @@ def _audit(args: argparse.Namespace) -> int:
         for note in inputs.renamed:
             print(f"note: {note}", file=sys.stderr)
     batch = _run_batch(args, checklist, inputs.files, limits, names=inputs.names)
+    approval.apply(batch)  # after the cache: the list may change without any contract changing
     # paths that are not contracts head the errors; files skipped as not being contracts are notes
     batch.errors[:0] = inputs.failed
     failed = bool(batch.errors)
@@ -319,6 +344,7 @@ def _audit(args: argparse.Namespace) -> int:
         "--recursive": "yes" if args.recursive else "no",
         "--blank-pipelines": "yes" if args.blank_pipelines else "no",
         "--baseline": str(args.baseline) if args.baseline else "none",
+        "--approved": approval.approved.source,
         "--jobs": str(args.jobs or "all cores"),
         "--no-cache": "yes" if args.no_cache else "no",
         "limits": f"{limits.max_file_mb:g} MB, {limits.max_pdf_pages} PDF pages, "

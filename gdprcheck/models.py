@@ -103,6 +103,8 @@ class SubProcessor(BaseModel):
     evidence: str = ""
     clause: str = ""
     found_in: str = ""  # table, list or prose: how the contract names it
+    # what the DPO's approved list says of it (subprocessors/approved.py): set after the audit, never cached
+    findings: list[str] = Field(default_factory=list)
 
 
 class DocumentAudit(BaseModel):

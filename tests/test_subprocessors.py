@@ -62,6 +62,43 @@ PREAMBLE = "Verwerkersovereenkomst tussen Klant en Acmedienst B.V. (Verwerker).\
             "- Brevo SAS (E-Mail-Versand, Frankreich)\n- Plausible Analytics OÜ (Webanalyse, Estland)\n",
             {"Brevo": ["FR"], "Plausible Analytics": ["EE"]},
         ),
+        (  # en table copied cell by cell: the header's cells one a line, each row a block of as many lines
+            "Data Processing Agreement between Customer and Zentrix Ltd.\n\nAnnex 2 List of Sub-processors\n\n"
+            "Name of the Sub-processor\nActivity\nRegion\n\n"
+            "Kestrel Mailworks Ltd.\nTransactional email\nUnited Kingdom\n\n"
+            "Tallow Signing, Inc. d/b/a Quillsign\nElectronic signatures\nUS\n\n"
+            "Borealis Compute Oy\nHosting\nHelsinki\n",
+            {"Kestrel Mailworks Ltd.": ["GB"], "Tallow Signing, Inc.": ["US"], "Borealis Compute Oy": ["FI"]},
+        ),
+        (  # en records written one field a line, the place in its own field rather than the seat's address
+            "Data Processing Agreement between Customer and Zentrix Ltd.\n\nANNEX 3: SUB-PROCESSORS\n\n"
+            "1. Hosting:\n   * Purpose: To host the platform.\n"
+            "   * Provider: Borealis Compute Oy (Porkkalankatu 1, Helsinki, Finland).\n   * Location: EU/EEA.\n"
+            "2. Language models:\n   * Purpose: Text generation.\n"
+            "   * Provider: (a) In the EEA: Lumen Models Ireland Limited, Dublin. (b) In the UK: Lumen Models UK Ltd., London.\n"
+            "   * Location: EU/EEA, United States.\n",
+            {
+                "Borealis Compute Oy": ["EEA"],
+                "Lumen Models Ireland Limited": ["EEA", "US"],
+                "Lumen Models UK Ltd.": ["EEA", "US"],
+            },
+        ),
+        (  # de "Name – Zweck – Standort" lines: two companies in one name cell, a city and an ISO code as the place
+            "Auftragsverarbeitungsvertrag mit der Beispielwerk GmbH.\n\nAnhang 3 – Unterauftragsverarbeiter\n\n"
+            "Anbieter – Zweck – Standort\n"
+            "Rheinwolke GmbH und Amazon Web Services (im Auftrag von Rheinwolke) – Datenbank – Frankfurt, DE (EU)\n"
+            "Zahlfix AG; Belegblick s.r.o. – Zahlungen – Tschechische Republik\n"
+            "\nDie Anmeldung über Microsoft erfolgt beim Identitätsanbieter der Schule und ist keine Auftragsbearbeitung.\n",
+            {"Rheinwolke GmbH": ["DE"], "Amazon Web Services": ["DE"], "Zahlfix AG": ["CZ"], "Belegblick s.r.o.": ["CZ"]},
+        ),
+        (  # fr list: a name in lower case with a digit, another entity in brackets, a part of the contract
+            "Accord de traitement de Dokami SAS.\n\n" + INTRODUCTION_FR + "\n\nArticle 6 Sous-traitants ultérieurs\n\n"
+            "Le Prestataire recourt aux sous-traitants ultérieurs suivants :\n"
+            "- Relayo Messaging, Inc. (relayant vers Google Gemini) — traitement du langage naturel\n"
+            "- n8n GmbH — orchestration des automatisations\n"
+            "1. Module 2 (responsable à sous-traitant) s'applique lorsque le Client est responsable du traitement.\n",
+            {"Relayo Messaging, Inc.": [], "Google": [], "n8n GmbH": []},
+        ),
     ],
 )
 def test_extraction_in_four_languages(auditor, text, expected):
@@ -130,7 +167,7 @@ def test_docx_table_through_the_reader_and_the_csv(auditor, checklist, tmp_path)
     with (out / SUBPROCESSORS_CSV_NAME).open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["name"] for r in rows] == ["Hetzner Online GmbH", "Kestrel Mailworks Ltd."]
-    assert list(rows[0]) == ["document", "name", "country", "service", "mechanism", "evidence", "clause"]
+    assert list(rows[0]) == ["document", "name", "country", "service", "mechanism", "evidence", "clause", "findings"]
     assert rows[0]["country"] == "DE" and rows[0]["clause"]
     # an unchanged re-run writes nothing (the second run reads the first's workbook as a review source,
     # so it is the third that finds nothing new); a deleted subprocessors.csv is written again
@@ -140,11 +177,6 @@ def test_docx_table_through_the_reader_and_the_csv(auditor, checklist, tmp_path)
     assert out / SUBPROCESSORS_CSV_NAME in write_reports(BatchResult(audits=[audit]), checklist, out)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: the PDF reader gives a table's cells one space apart on one line, so its columns are lost; "
-    "the reader must keep the gaps between cells (pdfium's character boxes) before a PDF table can be read",
-)
 def test_pdf_table_through_the_reader(auditor, tmp_path):
     pytest.importorskip("reportlab")
     from reportlab.lib.pagesizes import A4
@@ -160,8 +192,16 @@ def test_pdf_table_through_the_reader(auditor, tmp_path):
         Table([["Sub-processor", "Service", "Location"], *[list(row) for row in ROWS]]),
     ]
     SimpleDocTemplate(str(path), pagesize=A4).build(story)
-    audit = auditor.audit_document(read_document(path))
-    assert {s.entity for s in audit.subprocessors} == {"Hetzner", "Kestrel Mailworks Ltd."}
+    document = read_document(path)
+    # the cells of a row apart by a tab, the words of a paragraph by a space
+    assert "Hetzner Online GmbH\tHosting der Server\tDeutschland" in document.text
+    assert "\t" not in document.text.split("Annex 3")[0]
+    audit = auditor.audit_document(document)
+    assert {(s.entity, tuple(s.countries)) for s in audit.subprocessors} == {
+        ("Hetzner", ("DE",)),
+        ("Kestrel Mailworks Ltd.", ("IE",)),
+    }
+    assert {s.found_in for s in audit.subprocessors} == {"table"}
 
 
 def test_evaluation_figures(auditor):
@@ -181,3 +221,128 @@ def test_evaluation_figures(auditor):
     assert figures["precision"] == 1.0
     assert figures["recall"] == pytest.approx(0.667, abs=0.001)
     assert figures["country_accuracy"] == 0.5
+
+
+DPA_BODY = (
+    "The processor processes personal data only on documented instructions from the controller, ensures that "
+    "persons authorised to process the personal data have committed themselves to confidentiality, takes all "
+    "security measures required pursuant to Article 32 GDPR, assists the controller in responding to requests "
+    "of data subjects, notifies the controller of a personal data breach without undue delay, deletes or returns "
+    "all personal data at the end of the provision of services, and makes available all information necessary "
+    "to demonstrate compliance, allowing for and contributing to audits, including inspections."
+)
+APPROVED = """\
+version: 1
+adequacy: [CH, GB]
+entities:
+  - name: Hetzner
+    aliases: [Hetzner Online GmbH]
+    places: [DE, FI]
+  - name: Amazon Web Services
+    places: [EEA]
+    notes: EU regions only
+  - name: Kestrel Mailworks
+    places: [EEA, GB, US]
+"""
+
+
+def _portfolio(folder: Path) -> None:
+    """Three contracts whose sub-processors are known: a text with a pipe table, a PDF with a table,
+    a DOCX with a table (Hetzner in Germany, Kestrel Mailworks in Ireland)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    folder.mkdir()
+    (folder / "acme-dpa.txt").write_text(
+        "Data Processing Agreement between Customer and Acme Analytics Ltd.\n\n" + DPA_BODY + "\n\n"
+        "Annex 3 - Sub-processors\n\n| Sub-processor | Service | Location | Transfer mechanism |\n|---|---|---|---|\n"
+        "| Hetzner Online GmbH | Hosting | Finland | - |\n"
+        "| Kestrel Mailworks Ltd. | Transactional email | United States | SCCs |\n"
+        "| Quillsign, Inc. | Electronic signatures | United States | - |\n",
+        encoding="utf-8",
+    )
+    styles = getSampleStyleSheet()
+    story = [
+        Paragraph("Data Processing Agreement between Customer and Zentrix Ltd.", styles["Normal"]),
+        Paragraph(DPA_BODY, styles["Normal"]),
+        Paragraph("Annex 3 - Sub-processors", styles["Normal"]),
+        Table([["Sub-processor", "Service", "Location"], ["Amazon Web Services EMEA SARL", "Hosting", "United States"]]),
+    ]
+    SimpleDocTemplate(str(folder / "zentrix-dpa.pdf"), pagesize=A4).build(story)
+    _docx(folder / "beispielwerk-avv.docx")
+
+
+def test_portfolio_against_the_approved_list(tmp_path):
+    from gdprcheck.cli import main
+
+    _portfolio(tmp_path / "contracts")
+    approved = tmp_path / "approved.yaml"
+    approved.write_text(APPROVED, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["audit", str(tmp_path / "contracts"), "-o", str(out), "--approved", str(approved), "-j", "1", "-q"]) == 0
+    with (out / SUBPROCESSORS_CSV_NAME).open(encoding="utf-8") as handle:
+        rows = {(row["document"], row["name"]): (row["country"], row["mechanism"], row["findings"]) for row in csv.DictReader(handle)}
+    assert rows == {
+        ("acme-dpa.txt", "Hetzner Online GmbH"): ("FI", "", ""),
+        ("acme-dpa.txt", "Kestrel Mailworks Ltd."): ("US", "SCCs", ""),
+        ("acme-dpa.txt", "Quillsign, Inc."): (
+            "US",
+            "",
+            "not on the approved list; outside the EU/EEA without a stated transfer mechanism: US",
+        ),
+        ("beispielwerk-avv.docx", "Hetzner Online GmbH"): ("DE", "", ""),
+        ("beispielwerk-avv.docx", "Kestrel Mailworks Ltd."): ("IE", "", ""),
+        ("zentrix-dpa.pdf", "Amazon Web Services EMEA SARL"): (
+            "US",
+            "",
+            "place not approved for it: US (approved: EEA); outside the EU/EEA without a stated transfer mechanism: US",
+        ),
+    }
+    # the workbook's Sub-processors sheet holds the same rows, and the portfolio counts the vendors per entity
+    from openpyxl import load_workbook
+
+    from gdprcheck.report import WORKBOOK_NAME, layout
+
+    book = load_workbook(out / WORKBOOK_NAME, read_only=True)
+    sheet = [list(row) for row in book[layout.SUBPROCESSORS].iter_rows(values_only=True)]
+    assert sheet[0] == layout.SUBPROCESSOR_COLUMNS
+    assert {(row[0], row[1]): (row[3], row[5] or "", row[6] or "") for row in sheet[1:]} == rows
+    portfolio = [list(row) for row in book[layout.PORTFOLIO].iter_rows(values_only=True)]
+    assert portfolio[0] == layout.PORTFOLIO_COLUMNS
+    assert portfolio[1:3] == [
+        ["Hetzner", 2, "DE;FI", "acme-dpa.txt; beispielwerk-avv.docx", 0],
+        ["Kestrel Mailworks Ltd.", 2, "IE;US", "acme-dpa.txt; beispielwerk-avv.docx", 0],
+    ]
+    assert {row[0]: row[4] for row in portfolio[3:]} == {"Amazon Web Services": 1, "Quillsign, Inc.": 1}
+
+
+def test_shipped_approved_list_is_valid_and_found_by_default():
+    from gdprcheck.subprocessors import load_approved
+
+    approved = load_approved()
+    assert approved.source.endswith("approved-subprocessors.yaml") and approved.entities
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("version: 1\nentities:\n  - name: Hetzner\n    places: [DE, Germany]\n", "line 4"),
+        ("version: 1\nentities:\n  - name: Hetzner\n    place: [DE]\n", "line 4"),
+        ("version: 1\nentities:\n  - name: Hetzner\n  - name: Hetzner\n", "listed twice"),
+    ],
+)
+def test_approved_list_errors_name_file_and_line(tmp_path, text, expected):
+    from gdprcheck.checklist import ChecklistError
+    from gdprcheck.cli import main
+    from gdprcheck.subprocessors import load_approved
+
+    path = tmp_path / "approved.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ChecklistError) as error:
+        load_approved(path)
+    assert str(path) in str(error.value) and expected in str(error.value)
+    contract = tmp_path / "dpa.txt"
+    contract.write_text("Data Processing Agreement\n\n" + DPA_BODY, encoding="utf-8")
+    assert main(["audit", str(contract), "-o", str(tmp_path / "out"), "--approved", str(path), "-q"]) == 2
+    assert not (tmp_path / "out").exists()

@@ -25,7 +25,7 @@ from gdprcheck.report.sheetnames import SheetNamer
 from tests.conftest import SEEDS
 
 SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
-FIXED = ["Overview", "Carried-over reviews", "Errors", "Run info"]
+FIXED = ["Overview", "Sub-processors", "Sub-processor portfolio", "Carried-over reviews", "Errors", "Run info"]
 
 
 # --- helpers: read a contract sheet and fill it in as a reviewer would ---------------------------
@@ -102,8 +102,8 @@ def report(tmp_path_factory, seed_batch, checklist) -> Path:
 def test_sheets_one_per_contract_with_the_full_file_name(report):
     book = load_workbook(report)
     names = book.sheetnames
-    assert names[0] == "Overview" and names[-3:] == FIXED[1:]
-    contract_sheets = names[1:-3]
+    assert names[0] == "Overview" and names[-5:] == FIXED[1:]
+    contract_sheets = names[1:-5]
     assert len(contract_sheets) == len(SEED_NAMES)
     assert all(len(name) <= 31 for name in contract_sheets)
     assert [book[name]["B1"].value for name in contract_sheets] == SEED_NAMES

@@ -163,6 +163,61 @@ def describe(batch: BatchResult, checklist, placement, run: RunInfo, names: dict
             "print_area": f"'{name}'!$A$1:$N${last}",
         }
 
+    # Sub-processors: one row per (contract, sub-processor), the contract a link to its sheet
+    headers = ["Document", "Sub-processor", "Entity", "Country", "Service", "Mechanism", "Findings", "Evidence", "Clause", "Found in"]
+    cells = {f"{get_column_letter(column)}1": header for column, header in enumerate(headers, start=1)}
+    links = {}
+    register = [(audit, found) for audit in batch.audits for found in audit.subprocessors]
+    for row, (audit, found) in enumerate(register, start=2):
+        values = [
+            audit.document,
+            found.name,
+            found.entity or found.name,
+            ";".join(found.countries),
+            found.service,
+            found.mechanism,
+            "; ".join(found.findings),
+            found.evidence,
+            found.clause,
+            found.found_in,
+        ]
+        for column, value in enumerate(values, start=1):
+            cells[f"{get_column_letter(column)}{row}"] = cleaned(value)
+        links[f"A{row}"] = f"'{names[audit.document]}'!A1"
+    sheets[layout.SUBPROCESSORS] = {
+        "cells": cells,
+        "links": links,
+        "formats": {},
+        "validations": {},
+        "freeze": "A2",
+        "filter": f"A1:J{1 + max(len(register), 1)}",
+        "titles": "$1:$1",
+    }
+
+    # Sub-processor portfolio: per entity, the vendors naming it, most used first
+    entities: dict[str, list] = {}
+    for audit, found in register:
+        entity = entities.setdefault(found.entity or found.name, [[], set(), 0])
+        if audit.document not in entity[0]:
+            entity[0].append(audit.document)
+        entity[1].update(found.countries)
+        entity[2] += bool(found.findings)
+    ranked = sorted(entities.items(), key=lambda kv: (-len(kv[1][0]), kv[0].casefold()))
+    cells = {"A1": "Entity", "B1": "Vendors", "C1": "Countries", "D1": "Contracts", "E1": "Rows with findings"}
+    for row, (entity, (documents, countries, with_findings)) in enumerate(ranked, start=2):
+        values = [entity, len(documents), ";".join(sorted(countries)), "; ".join(documents), with_findings]
+        for column, value in enumerate(values, start=1):
+            cells[f"{get_column_letter(column)}{row}"] = cleaned(value)
+    sheets[layout.PORTFOLIO] = {
+        "cells": cells,
+        "links": {},
+        "formats": {},
+        "validations": {},
+        "freeze": "A2",
+        "filter": f"A1:E{1 + max(len(ranked), 1)}",
+        "titles": "$1:$1",
+    }
+
     # Carried-over reviews
     cells = {f"{get_column_letter(column)}1": header for column, header in enumerate(layout.CARRIED_COLUMNS, start=1)}
     for row, review in enumerate(placement.carried, start=2):
@@ -311,6 +366,20 @@ def tricky_batch(seed_batch: BatchResult) -> BatchResult:
         if result.evidence is not None:
             result.evidence = result.evidence.model_copy(update={"quote": text, "clause": text[:200]})
         result.rationale = text
+    from gdprcheck.models import SubProcessor
+
+    audits[0].subprocessors = [
+        SubProcessor(name="Hetzner Online GmbH", entity="Hetzner", countries=["DE", "FI"], service="=cmd|' /C calc'!A0",
+                     evidence="Hetzner Online GmbH | Hosting | Deutschland", clause="Anlage 3", found_in="table"),
+        SubProcessor(name="Kestrel\x01 Mailworks Ltd.", countries=["US"], mechanism="SCCs;DPF", findings=["not on the approved list"],
+                     evidence="x" * 40_000, found_in="list"),
+    ]
+    audits[2].subprocessors = [
+        SubProcessor(name="AWS", entity="Amazon Web Services", countries=["US"], service="+hosting",
+                     findings=["not on the approved list", "outside the EU/EEA without a stated transfer mechanism: US"],
+                     evidence="we host on AWS", clause="4. Hosting", found_in="prose"),
+        SubProcessor(name="Hetzner", entity="Hetzner", countries=["EEA"], found_in="prose"),
+    ]
     empty = audits[1].model_copy(deep=True, update={"document": "empty terms.txt", "results": []})
     audits.append(empty)
     batch.errors = [FileError(document="scan.pdf", problem="no text layer in 3 page(s): scanned PDF, OCR needed")]
@@ -369,7 +438,17 @@ def test_every_cell_link_format_and_view_is_as_described(tmp_path, seed_batch, c
     placement, run = written(batch, checklist, tmp_path, reviews)
     names, observed = observe(tmp_path / WORKBOOK_NAME)
     contract_names = sheet_names(batch)
-    assert names == [layout.OVERVIEW, *contract_names.values(), layout.CARRIED, layout.ERRORS, layout.RUN_INFO]
+    assert names == [
+        layout.OVERVIEW,
+        *contract_names.values(),
+        layout.SUBPROCESSORS,
+        layout.PORTFOLIO,
+        layout.CARRIED,
+        layout.ERRORS,
+        layout.RUN_INFO,
+    ]
+    if kind == "generated":
+        assert sum(len(audit.subprocessors) for audit in batch.audits) >= 4
     assert_same(describe(batch, checklist, placement, run, contract_names), observed)
     if kind == "generated":
         assert len(placement.carried) == 2 and len(placement.on_rows) == len(reviews) - 2
@@ -418,6 +497,12 @@ def test_the_seed_audit_from_the_command_line(tmp_path, seed_batch, checklist):
     out = tmp_path / "out"
     assert main(["audit", str(SEEDS), "--out", str(out), "--quiet", "--no-cache"]) == 0
     names, observed = observe(out / WORKBOOK_NAME)
+    # the command holds the sub-processors against the approved list in use (the shipped example here)
+    from gdprcheck.subprocessors import ApprovalCheck, NameIndex, load_approved, load_vocabulary
+
+    seed_batch = seed_batch.model_copy(deep=True)
+    ApprovalCheck(load_approved(), NameIndex(load_vocabulary())).apply(seed_batch)
+    assert any(found.findings for audit in seed_batch.audits for found in audit.subprocessors)
     expected = describe(seed_batch, checklist, place_reviews([], seed_batch), RunInfo(), sheet_names(seed_batch))
     del expected[layout.RUN_INFO]
     assert_same(expected, observed)

@@ -168,7 +168,7 @@ write_workbook(batch, load_checklist(DEFAULT_CHECKLIST), Path({str(tmp_path / "m
 """
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert completed.returncode == 0, completed.stderr[-2000:]
-    assert len(load_workbook(tmp_path / "many.xlsx", read_only=True).sheetnames) == 300 + 4
+    assert len(load_workbook(tmp_path / "many.xlsx", read_only=True).sheetnames) == 300 + 6
 
 
 def test_results_csv_is_the_file_pandas_wrote(tmp_path, seed_batch):

@@ -17,6 +17,7 @@ Neither is a dependency.
 
 from __future__ import annotations
 
+import ctypes
 import math
 import re
 from collections import Counter
@@ -46,6 +47,37 @@ def _text_direction(textpage: pdfium.PdfTextPage) -> int | None:
     return angles.most_common(1)[0][0] if angles else None
 
 
+_CELL_GAP_EMS = 1.0  # a gap between words this wide (in font sizes) is a gap between a table's cells
+
+
+def _char_box(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, float]:
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    pdfium_c.FPDFText_GetCharBox(textpage.raw, index, left, right, bottom, top)
+    return left.value, right.value, bottom.value, top.value
+
+
+def _with_cell_gaps(textpage: pdfium.PdfTextPage, text: str) -> str:
+    """A table row's cells apart by a tab: PDFium writes one generated space between two cells, as
+    between two words, so the columns were lost ("Hetzner Online GmbH Hosting Deutschland"). A space
+    PDFium generated over a gap at least a font size wide (measured on reportlab tables: cells 12.8-63
+    pt apart at 10 pt, words 3-4.5 pt) becomes a tab; the text's characters map one to one to PDFium's
+    (count_chars() == len(get_text_range())), checked before anything is changed."""
+    if textpage.count_chars() != len(text):
+        return text
+    chars = list(text)
+    position = text.find(" ", 1)
+    while 0 < position < len(text) - 1:
+        if pdfium_c.FPDFText_IsGenerated(textpage.raw, position) == 1:
+            before, after = _char_box(textpage, position - 1), _char_box(textpage, position + 1)
+            # the distance along whichever axis the text runs (a sideways page's lines run up or down)
+            gap = max(after[0] - before[1], before[0] - after[1], after[2] - before[3], before[2] - after[3])
+            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, position - 1) or (before[3] - before[2])
+            if size > 0 and gap >= _CELL_GAP_EMS * size:
+                chars[position] = "\t"
+        position = text.find(" ", position + 1)
+    return "".join(chars)
+
+
 def _page_texts(pdf: pdfium.PdfDocument, deadline: Deadline) -> list[str]:
     pages = []
     for index in range(len(pdf)):
@@ -60,7 +92,7 @@ def _page_texts(pdf: pdfium.PdfDocument, deadline: Deadline) -> list[str]:
             textpage.close()
             page.set_rotation(direction)  # in memory only: the file is never written
             textpage = page.get_textpage()
-        text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+        text = _with_cell_gaps(textpage, textpage.get_text_range()).replace("\r\n", "\n").replace("\r", "\n")
         # PDFium reports a hyphen that ends a line as U+FFFE and drops the line break after it, so
         # "sous-traitant" split over two lines came out as "sous\ufffetraitant". Restore the hyphen and the
         # break: normalisation decides whether the hyphen belongs to the word ("informa-tion" is rejoined).

@@ -1,5 +1,5 @@
-"""The Excel gap workbook, assembled: Overview, one sheet per contract, Carried-over reviews, Errors,
-Run info. Each sheet's layout lives in its own module; this one orders them and saves.
+"""The Excel gap workbook, assembled: Overview, one sheet per contract, Sub-processors, Sub-processor
+portfolio, Carried-over reviews, Errors, Run info. Each sheet's layout lives in its own module; this one orders them and saves.
 
 XlsxWriter writes it, in constant-memory mode, sheet after sheet and row after row, every look one
 shared cell style. Measured on 1,000 contracts (280,000 cells, the same machine, load alike): 4.3-4.8 s
@@ -24,6 +24,7 @@ from gdprcheck.report.overview import write_overview
 from gdprcheck.report.reviews import Placement
 from gdprcheck.report.runinfo import RunInfo, write_run_info
 from gdprcheck.report.sheetnames import SheetNamer
+from gdprcheck.report.subprocessors import subprocessor_rows, write_portfolio_sheet, write_subprocessor_sheet
 
 ERROR_WIDTHS = [40, 90]
 _OPTIONS = {
@@ -78,6 +79,13 @@ def write_workbook(
         contract = _add(book, looks, sheets[audit.document].name)
         write_contract_sheet(contract, audit, items, placement.on_rows)
         finish(contract)
+    register = subprocessor_rows(batch)
+    subprocessors = _add(book, looks, layout.SUBPROCESSORS)
+    write_subprocessor_sheet(subprocessors, register, names)
+    finish(subprocessors)
+    portfolio = _add(book, looks, layout.PORTFOLIO)
+    write_portfolio_sheet(portfolio, register)
+    finish(portfolio)
     carried = _add(book, looks, layout.CARRIED)
     write_carried_sheet(carried, placement.carried)
     finish(carried)

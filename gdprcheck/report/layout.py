@@ -12,7 +12,9 @@ OVERVIEW = "Overview"
 CARRIED = "Carried-over reviews"
 ERRORS = "Errors"
 RUN_INFO = "Run info"
-FIXED_SHEETS = [OVERVIEW, CARRIED, ERRORS, RUN_INFO]
+SUBPROCESSORS = "Sub-processors"
+PORTFOLIO = "Sub-processor portfolio"
+FIXED_SHEETS = [OVERVIEW, SUBPROCESSORS, PORTFOLIO, CARRIED, ERRORS, RUN_INFO]
 
 # the label cells above a contract sheet's table (column A), their values in column B
 FILE_LABEL = "File"
@@ -49,6 +51,24 @@ WHY = "Why it is here"
 SOURCE = "Came from"
 CARRIED_COLUMNS = [DOCUMENT, DOCUMENT_HASH, ITEM_ID, ITEM, TOOL_STATUS_THEN, *REVIEW_COLUMNS, WHY, SOURCE]
 CARRIED_WIDTHS = [26, 18, 17, 22, 10, 12, 30, 12, 11, 26, 34, 30]
+
+# the Sub-processors sheet: one row per (contract, sub-processor), as subprocessors.csv
+SUBPROCESSOR_COLUMNS = [
+    DOCUMENT,
+    "Sub-processor",
+    "Entity",
+    "Country",
+    "Service",
+    "Mechanism",
+    "Findings",
+    EVIDENCE,
+    CLAUSE,
+    "Found in",
+]
+SUBPROCESSOR_WIDTHS = [24, 26, 18, 9, 28, 10, 32, 48, 22, 8]
+# the portfolio: per entity, how many vendors name it and where (concentration at a glance)
+PORTFOLIO_COLUMNS = ["Entity", "Vendors", "Countries", "Contracts", "Rows with findings"]
+PORTFOLIO_WIDTHS = [28, 9, 18, 70, 11]
 
 
 def shown_results(audit: DocumentAudit) -> list[ItemResult]:

@@ -23,6 +23,7 @@ _EEA_MEMBERS = frozenset(
     "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE HU IS LI NO".split()
 )
 _PREAMBLE_CHARS = 600  # the parties are named in a contract's opening lines
+_NAME_REACH = 240  # characters a company's name may take before and after its legal form
 _BULLET = re.compile(r"^\s*(?:[-•*·▪◦–—]|\(?[a-z0-9]{1,2}[.)])\s+")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}")
 _CELL_NOISE = re.compile(r"^[\s*_#`:]+|[\s*_`:]+$")
@@ -30,12 +31,36 @@ _PLACEHOLDER = re.compile(r"^[\s_.…\-–—\[\]()xX]*$|^\[.*\]$")
 _DASH_SPLIT = re.compile(r"\s+[–—]\s+")
 _ALIGNED_SPLIT = re.compile(r"\t+|\s{3,}")
 _NAME_TOKEN = r"[A-ZÀ-ÖØ-Þ0-9][\w'’.&/+-]*"
-_FIRST_TOKEN = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.&/+-]*|\d+[&\w][\w'’&/+-]*)"
+# a name may start in lower case when a digit or a capital follows ("n8n GmbH", "eBay GmbH")
+_FIRST_TOKEN = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.&/+-]*|\d+[&\w][\w'’&/+-]*|[a-z]+[0-9A-Z][\w'’.&/+-]*)"
 _NAME_JOINER = r"(?:&|de|du|von|van|of)"
+# "Provider: Hetzner Online GmbH (...)": one field of a record written one field a line
+_FIELD = re.compile(r"^\s*(?:[-•*·▪◦]\s+|\(?[a-z0-9]{1,2}[.)]\s+)?([^:|\t]{2,40}?)\s*:\s+(\S.*)$")
 
 
 def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"
+
+
+def _literal_trie(words: list[str]) -> str:
+    """A regular expression for any of `words` (literal), as a trie: Python's re tries an
+    alternation's branches one by one at every position, a trie only the branch of the next
+    character (measured: a quarter of the time over pycountry's 1,000 country names). Longest first."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie) or r"(?!x)x"
 
 
 def _suffix_regex(suffix: str) -> str:
@@ -89,14 +114,18 @@ class SubprocessorFinder:
             rf"(?:{suffix})(?:[ ]*(?:&[ ]*)?(?:{suffix}))*(?![\w])"
         )
         self._suffix_only = re.compile(rf"^(?:{suffix})$")
+        self._suffix_anywhere = re.compile(rf"(?:{suffix})(?![\w])")
         common = set(vocabulary.common_words)
         spellings = sorted(
             {s for a in vocabulary.aliases for s in [a.name, *a.spellings] if s not in common}, key=len, reverse=True
         )
-        self._alias = re.compile(rf"(?<![\w.@/-])(?:{_alternation([re.escape(s) for s in spellings])})(?![\w@-]|\.\w)")
+        self._alias = re.compile(rf"(?<![\w.@/-]){_literal_trie(spellings)}(?![\w@-]|\.\w)")
         self._abbreviation_end = re.compile(rf"(?:{_alternation(vocabulary.abbreviations)})\.$")
         self._not_start = re.compile(rf"^(?:{_alternation(vocabulary.not_name_start)})$")
+        self._document_part = re.compile(rf"^(?:{_alternation(vocabulary.document_parts)})\s+[\dIVXLivx]+[a-z]?\b", re.IGNORECASE)
+        self._joiner = re.compile(rf"\s*(?:{_alternation(vocabulary.name_joiners)})\s*")
         self._places = self._place_patterns()
+        self._place_any = self._place_regex()
         self._mechanisms = [
             (name, re.compile(rf"(?<!\w)(?:{_alternation(patterns)})(?!\w)"))
             for name, patterns in vocabulary.mechanisms.items()
@@ -106,40 +135,49 @@ class SubprocessorFinder:
     # --- places and mechanisms ------------------------------------------------------------------
 
     def _place_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
-        patterns = [
-            (code, re.compile(rf"(?<![\w-])(?:{_alternation(words)})(?![\w]|-(?!regio|Region))"))
-            for code, words in self.vocabulary.places.items()
-        ]
-        seen: set[str] = set()
-        for language in _COUNTRY_LANGUAGES:
-            for name, code in _country_names(language):
-                if name not in seen:
-                    seen.add(name)
-                    patterns.append((code, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")))
+        """The adjectives of each place before or after a data-centre word ("deutschen und finnischen
+        Rechenzentren", "serveurs français"), one pattern a place (read alone in a table's description)."""
         facility = _alternation(self.vocabulary.facilities)
         joiner = r"(?:[\s,/]+(?:und|and|et|en|or|oder|ou|of)?)"
+        patterns = []
         for code, adjectives in self.vocabulary.adjectives.items():
             adjective = _alternation(adjectives)
-            # before the facility ("deutschen und finnischen Rechenzentren"), or after it ("serveurs français")
             patterns.append(
                 (
                     code,
-                    re.compile(
-                        rf"(?<!\w)(?:{adjective})(?=(?:{joiner}\s*\S+){{0,3}}?\s+(?:{facility}))"
-                        rf"|(?<=\s)(?:{facility})\s+(?:{adjective})(?!\w)",
-                        re.IGNORECASE,
-                    ),
+                    rf"(?i:(?<!\w)(?:{adjective})(?=(?:{joiner}\s*\S+){{0,3}}?\s+(?:{facility}))"
+                    rf"|(?<=\s)(?:{facility})\s+(?:{adjective})(?!\w))",
                 )
             )
-        return patterns
+        return [(code, re.compile(pattern)) for code, pattern in patterns]
+
+    def _place_regex(self) -> re.Pattern[str]:
+        """Every place in one pattern, read in one pass (one search per place and country name took a
+        third of the audit's time): the vocabulary's places, then the adjectives, then pycountry's
+        names in the four languages, the longest first, so "Papua New Guinea" is not Guinea too."""
+        groups: list[str] = []
+        self._group_codes: dict[str, str] = {}
+        for number, (code, words) in enumerate(self.vocabulary.places.items()):
+            groups.append(rf"(?P<p{number}>(?<![\w-])(?:{_alternation(words)})(?![\w]|-(?!regio|Region)))")
+            self._group_codes[f"p{number}"] = code
+        for number, (code, pattern) in enumerate(self._places):
+            groups.append(f"(?P<a{number}>{pattern.pattern})")
+            self._group_codes[f"a{number}"] = code
+        self._country_codes: dict[str, str] = {}
+        for language in _COUNTRY_LANGUAGES:
+            for name, code in _country_names(language):
+                self._country_codes.setdefault(name, code)
+        names = sorted(self._country_codes, key=len, reverse=True)
+        groups.append(rf"(?P<country>(?<!\w){_literal_trie(names)}(?!\w))")
+        return re.compile("|".join(groups))
 
     def countries(self, text: str, codes: bool = False) -> list[str]:
         """Places the text names, in order; EU/EEA dropped when a member state is named too ("Ierland (EU)")."""
         found: dict[str, int] = {}
-        for code, pattern in self._places:
-            match = pattern.search(text)
-            if match and (code not in found or match.start() < found[code]):
-                found[code] = match.start()
+        for match in self._place_any.finditer(text):
+            group = match.lastgroup
+            code = self._country_codes[match.group()] if group == "country" else self._group_codes[group]
+            found.setdefault(code, match.start())
         if codes:  # a location column may hold ISO codes ("DE, NL")
             for match in re.finditer(r"(?<![\w-])([A-Z]{2})(?![\w-])", text):
                 if match.group(1) in _ISO_CODES:
@@ -188,8 +226,31 @@ class SubprocessorFinder:
             return legal.group(0)
         return re.split(r",\s|\s[–—-]\s|:\s", head, maxsplit=1)[0].strip()
 
+    def cell_names(self, cell: str) -> list[str]:
+        """Every company a name cell holds: "Neon, Inc. und Amazon Web Services (im Auftrag von Koyeb)"
+        is two, and so is "OpenRouter, Inc. (relayant vers Google Gemini)" (the bracket names another
+        entity than the one before it); "Brevo (Sendinblue SAS)" is one (the legal entity of a trade name)."""
+        first = self.cell_name(cell)
+        outside = re.sub(r"\([^()]*\)", " ", _CELL_NOISE.sub("", cell))
+        parts = [part.strip(" ,") for part in self._joiner.split(outside) if part.strip(" ,")]
+        names = [first]
+        if len(parts) >= 2:
+            named = [self.cell_name(p) for p in parts if self._company.match(p.strip()) or self.names.is_alias(p.strip())]
+            if len(named) >= 2:
+                names = named
+        keys = {self.names.key(name) for name in names}
+        for inner in re.findall(r"\(([^()]*)\)", cell):
+            for mention in self.mentions(inner):
+                key = self.names.key(mention.name)
+                if key and key not in keys and not self._is_example(inner, mention.start, mention.end):
+                    keys.add(key)
+                    names.append(mention.name)
+        return names
+
     def _is_name(self, name: str) -> bool:
-        if not name or len(name) > 80 or _PLACEHOLDER.match(name) or not re.match(r"[A-ZÀ-ÖØ-Þ0-9]", name):
+        if not name or len(name) > 80 or _PLACEHOLDER.match(name) or not re.match(r"[A-ZÀ-ÖØ-Þ0-9]|[a-z]+[0-9A-Z]", name):
+            return False
+        if self._document_part.match(name):  # "Module 2", "Clause 13": a part of the contract
             return False
         return len(name.split()) <= 7 and not self._sub_word.fullmatch(name)
 
@@ -205,19 +266,57 @@ class SubprocessorFinder:
         locator.sub_word = self._sub_word
         lines = _source_lines(located.document.text)
         rows_read: list[str] = []
-        for record, legal, rank in [*self._tables(lines, locator), *self._lists(lines, locator)]:
+        readers = (self._tables, self._stacked, self._fields, self._lists)
+        rows = [entry for reader in readers for entry in reader(lines, locator)]
+        for record, legal, rank in rows:
             rows_read.append(_squeeze(record.evidence)[:40])
             self._keep(found, record, rank, legal, parties)
-        for sentence in located.sentences:
-            squeezed = _squeeze(sentence.text)
-            if " | " in sentence.text or any(row and row in squeezed for row in rows_read):
+        sentences = located.sentences
+        named = self._sentences_naming(text, sentences)
+        for index, sentence in enumerate(sentences):
+            if index not in named or " | " in sentence.text:
                 continue
-            if self._negated.search(sentence.text) or _mostly_capitals(sentence.text):
+            if rows_read and any(row and row in _squeeze(sentence.text) for row in rows_read):
+                continue
+            if self._negated.search(sentence.text):
                 continue
             clause = located.clauses[sentence.clause_index]
-            for record, legal in self._prose(sentence.text, sentence.start, clause, locator.about(clause)):
+            following = sentences[index + 1] if index + 1 < len(sentences) else None
+            after = following.text if following is not None and following.clause_index == sentence.clause_index else ""
+            for record, legal in self._prose(sentence.text, sentence.start, clause, locator.about(clause), after):
                 self._keep(found, record, 2, legal, parties)
         return [entry.record for entry in found.values()]
+
+    def _sentences_naming(self, text: str, sentences) -> set[int]:
+        """The sentences a company name (with its legal form, or an alias) overlaps: the names are
+        looked for once in the whole text, and only those sentences are read again one by one."""
+        starts = [sentence.start for sentence in sentences]
+        named: set[int] = set()
+        for match in self._company_matches(text):
+            first = max(0, bisect_right(starts, match.start()) - 1)
+            last = max(0, bisect_right(starts, match.end() - 1) - 1)
+            named.update(range(first, last + 1))
+        for pattern in (self._alias,):
+            for match in pattern.finditer(text):
+                first = max(0, bisect_right(starts, match.start()) - 1)
+                last = max(0, bisect_right(starts, match.end() - 1) - 1)
+                named.update(range(first, last + 1))
+        return named
+
+    def _company_matches(self, text: str):
+        """The names with a legal form in the whole text, as `self._company.finditer(text)` gives them,
+        the long pattern tried only before a legal form (looking for it everywhere took a tenth of the
+        audit's time): a name is a few words, so a window of _NAME_REACH characters before it holds it."""
+        end = 0
+        for suffix in self._suffix_anywhere.finditer(text):
+            if suffix.end() <= end:
+                continue
+            window = self._company.finditer(text, max(end, suffix.start() - _NAME_REACH), suffix.end() + _NAME_REACH)
+            # the name this legal form ends (or one that goes on to a second form: "GmbH & Co. KG")
+            match = next((m for m in window if m.end() >= suffix.end()), None)
+            if match is not None and match.start() <= suffix.start():
+                yield match
+                end = match.end()
 
     def _party_words(self, preamble: str) -> set[str]:
         return {self.names.comparable(word) for word in re.findall(r"[A-ZÀ-ÖØ-Þ][\w-]{2,}", preamble)}
@@ -270,11 +369,81 @@ class SubprocessorFinder:
                     self._sub_word.search(lead_in) or (clause is not None and locator.about(clause))
                 ):
                     continue  # no header, and nothing says these are sub-processors
-                record = self._row(cells, kinds, line, clause)
-                if record is not None:
-                    yield record[0], record[1], 0
+                yield from self._records(cells, kinds, line, clause)
 
-    def _row(self, cells: list[str], kinds: list[str | None], line: str, clause: Clause | None):
+    def _stacked(self, lines: list[tuple[int, str]], locator: _ClauseLocator):
+        """A table copied cell by cell (from a web page, a PDF): the header's cells one a line
+        ("Name of the Sub-processor", "Activity", "Nature"), then each row as a block of as many
+        lines, the blocks apart by blank lines."""
+        blocks: list[list[str]] = [[]]
+        for _, line in lines:
+            if line.strip():
+                blocks[-1].append(line.strip())
+            elif blocks[-1]:
+                blocks.append([])
+        kinds: list[str | None] | None = None
+        for block in blocks:
+            if kinds is not None and len(block) == len(kinds):
+                clause = locator.clause_of(self.cell_name(block[kinds.index("name")]))
+                yield from self._records(block, kinds, " ".join(block), clause)
+                continue
+            kinds = self._header(block) if 2 <= len(block) <= 8 else None
+
+    def _fields(self, lines: list[tuple[int, str]], locator: _ClauseLocator):
+        """A record written one field a line, under a heading about sub-processors:
+        "* Purpose: To host ...", "* Provider: Hetzner Online GmbH (...)", "* Location: EU/EEA."."""
+        record: list[tuple[str, str, str]] = []  # (kind, value, line)
+        before: list[str] = []
+        lead_in = ""
+        for _, line in lines:
+            if not line.strip():
+                continue
+            field = _FIELD.match(line)
+            kind = None
+            if field:
+                label = _CELL_NOISE.sub("", field.group(1))
+                kind = next((k for k, pattern in self._columns if pattern.fullmatch(label)), None)
+            if kind is None or any(k == kind for k, _, _ in record):
+                yield from self._field_record(record, lead_in, locator)
+                record = []
+            if kind is None:
+                before = (before + [line])[-3:]
+                continue
+            if not record:
+                lead_in = " ".join(before)
+            record.append((kind, field.group(2), line))
+        yield from self._field_record(record, lead_in, locator)
+
+    def _field_record(self, record: list[tuple[str, str, str]], lead_in: str, locator: _ClauseLocator):
+        kinds: list[str | None] = [kind for kind, _, _ in record]
+        if kinds.count("name") != 1 or len(record) < 2:
+            return
+        cells = [value.rstrip(" .;") for _, value, _ in record]
+        name_cell = cells[kinds.index("name")]
+        names = self.cell_names(name_cell)
+        if not names[0]:  # "(a) For residents in the EEA: OpenAI Ireland Limited, ... (b) ...: OpenAI OpCo, LLC"
+            names = [mention.name for mention in self.mentions(name_cell) if mention.legal]
+        if not names:
+            return
+        clause = locator.clause_of(names[0])
+        if not (self._sub_word.search(lead_in) or (clause is not None and locator.about(clause))):
+            return
+        evidence = " ".join(line.strip() for _, _, line in record)
+        for name in names:
+            found = self._row(cells, kinds, evidence, clause, name)
+            if found is not None:
+                yield found[0].model_copy(update={"found_in": "list"}), found[1], 0
+
+    def _records(self, cells: list[str], kinds: list[str | None], line: str, clause: Clause | None):
+        """One record per company the row's name cell holds, each with the row's service and place."""
+        position = kinds.index("name") if "name" in kinds and kinds.index("name") < len(cells) else 0
+        names = self.cell_names(cells[position]) if len(cells) >= 2 else []
+        for name in names:
+            record = self._row(cells, kinds, line, clause, name)
+            if record is not None:
+                yield record[0], record[1], 0
+
+    def _row(self, cells: list[str], kinds: list[str | None], line: str, clause: Clause | None, name: str | None = None):
         if len(cells) < 2:
             return None
         by_kind: dict[str, list[str]] = {}
@@ -284,7 +453,7 @@ class SubprocessorFinder:
                 kind = "location" if len(cell.split()) <= 4 and self.countries(cell) else "service"
             by_kind.setdefault(kind, []).append(cell)
         name_cell = by_kind.get("name", [""])[0]
-        name = self.cell_name(name_cell)
+        name = name if name is not None else self.cell_name(name_cell)
         legal = bool(self._company.match(name)) or self.names.is_alias(name)
         if not self._is_name(name) or (kinds[1:] == [None] * (len(kinds) - 1) and not legal):
             return None
@@ -292,12 +461,13 @@ class SubprocessorFinder:
         for kind in ("location", "seat"):
             for cell in by_kind.get(kind, []):
                 countries += self.countries(cell)
-                if kind == "location" and not countries:  # ISO codes, outside brackets ("DE, NL")
-                    countries = self.countries(re.sub(r"\([^()]*\)", " ", cell), codes=True)
+                if kind == "location":  # ISO codes too, outside brackets ("DE, NL", "Frankfurt, DE (EU)")
+                    countries += self.countries(re.sub(r"\([^()]*\)", " ", cell), codes=True)
             if countries:
                 break
         if not countries:  # the address after the name in its cell ("..., Dublin 2, Irland, Stripe DPA")
-            countries = self.countries(name_cell[len(name) :])
+            at = name_cell.find(name)
+            countries = self.countries(name_cell[at + len(name) :] if at >= 0 else name_cell[len(name) :])
         # a place stated in the description ("Servern in deutschen und finnischen Rechenzentren")
         for cell in by_kind.get("service", []):
             countries += [c for c in self._facility_places(cell) if c not in countries]
@@ -314,9 +484,7 @@ class SubprocessorFinder:
         return record, legal
 
     def _facility_places(self, text: str) -> list[str]:
-        return [code for code, pattern in self._places[-len(self.vocabulary.adjectives) :] if pattern.search(text)] if (
-            self.vocabulary.adjectives
-        ) else []
+        return [code for code, pattern in self._places if pattern.search(text)]
 
     # --- bullet lists ---------------------------------------------------------------------------
 
@@ -378,9 +546,9 @@ class SubprocessorFinder:
         stop = text.find("\n", end + 1)
         return text[end : stop if stop > 0 else len(text)][:200]
 
-    def _prose(self, sentence: str, offset: int, clause: Clause, about: bool):
+    def _prose(self, sentence: str, offset: int, clause: Clause, about: bool, next_sentence: str = ""):
         mentions = self.mentions(sentence, offset)
-        if not mentions:
+        if not mentions or _mostly_capitals(sentence):  # a heading or a disclaimer in capitals
             return
         if not (about or self._hosting.search(sentence) or self._sub_word.search(sentence)):
             return
@@ -399,6 +567,11 @@ class SubprocessorFinder:
                 countries = self.countries(re.split(r"[;:]", sentence[previous:start])[-1])
             if not countries and len(mentions) == 1:  # one company, one place: "servers in Nederland, operated by X"
                 countries = self.countries(sentence)
+            # the place in the next sentence, about hosting and naming no company: "...: OVH. Les données
+            # sont hébergées en Europe."
+            if not countries and len(mentions) == 1 and next_sentence and self._hosting.search(next_sentence):
+                if not self.mentions(next_sentence):
+                    countries = self.countries(next_sentence)
             service = ""
             yield (
                 SubProcessor(
@@ -427,8 +600,8 @@ def _squeeze(text: str) -> str:
 
 
 def _mostly_capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) > 20 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+    letters = sum(map(str.isalpha, text))
+    return letters > 20 and sum(map(str.isupper, text)) > 0.7 * letters
 
 
 class _ClauseLocator:
@@ -468,6 +641,8 @@ class _ClauseLocator:
 
 
 def _cells(line: str) -> list[str] | None:
+    if not ("|" in line or "\t" in line or "   " in line or " – " in line or " — " in line):
+        return None  # no cell boundary of any kind: most lines of a contract
     if " | " in line or line.strip().startswith("|"):
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         return cells if len(cells) >= 2 else None
@@ -512,9 +687,13 @@ def _same_shape(previous: str, line: str) -> bool:
 
 
 def _without_redundant_regions(codes: list[str]) -> list[str]:
-    """"Ireland (EU)" is Ireland: EU and EEA add nothing beside a member state."""
+    """"Ireland (EU)" is Ireland: EU and EEA add nothing beside a member state, and "EU/EEA" is the
+    EEA (which holds the EU); each place once."""
+    codes = list(dict.fromkeys(codes))
     if any(code in _EEA_MEMBERS for code in codes):
         return [code for code in codes if code not in ("EU", "EEA")]
+    if "EEA" in codes:
+        return [code for code in codes if code != "EU"]
     return codes
 
 

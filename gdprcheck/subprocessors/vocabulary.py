@@ -71,6 +71,10 @@ class Vocabulary(_Strict):
     not_name_start: list[str] = Field(default_factory=list)
     # abbreviations a sentence may end on wrongly ("Industriestr. 25"): the address goes on after them
     abbreviations: list[str] = Field(default_factory=list)
+    # words that, with a number, name a part of the contract ("Module 2", "Clause 13"), never a company
+    document_parts: list[str] = Field(default_factory=list)
+    # what joins two companies in one table cell ("Neon, Inc. und Amazon Web Services", "X; Y")
+    name_joiners: list[str] = Field(default_factory=list)
     places: dict[str, list[str]] = Field(default_factory=dict)
     adjectives: dict[str, list[str]] = Field(default_factory=dict)
     facilities: list[str] = Field(default_factory=list)
@@ -87,6 +91,11 @@ class Vocabulary(_Strict):
                 raise ValueError(f"place '{code}': an ISO 3166 alpha-2 code, EU or EEA is required")
             _compiles(patterns, f"place '{code}'")
         return places
+
+    @field_validator("document_parts", "name_joiners")
+    @classmethod
+    def _word_patterns(cls, patterns: list[str]) -> list[str]:
+        return _compiles(patterns, "pattern")
 
     @field_validator("facilities")
     @classmethod
@@ -119,33 +128,45 @@ class Vocabulary(_Strict):
         return self
 
 
-def default_vocabulary_path(checklist_source: str | Path | None = None) -> Path:
-    """The file beside the checklist in use (a DPO's working copy), else the shipped one."""
-    candidates = [Path(checklist_source).parent / VOCABULARY_NAME] if checklist_source else []
-    for candidate in [*candidates, Path.cwd() / "checklists" / VOCABULARY_NAME, _REPOSITORY, _PACKAGED]:
+def beside_checklist(name: str, checklist_source: str | Path | None = None) -> Path:
+    """A data file of the register: the one beside the checklist in use (a DPO's working copy), else
+    ./checklists/, else the repository's, else the shipped one."""
+    packaged = _PACKAGED.parent / name
+    candidates = [Path(checklist_source).parent / name] if checklist_source else []
+    for candidate in [*candidates, Path.cwd() / "checklists" / name, _REPOSITORY.parent / name, packaged]:
         if candidate.is_file():
             return candidate
-    return _PACKAGED
+    return packaged
+
+
+def default_vocabulary_path(checklist_source: str | Path | None = None) -> Path:
+    return beside_checklist(VOCABULARY_NAME, checklist_source)
 
 
 @cache
-def _load(path: Path, stamp: tuple[int, int]) -> Vocabulary:
+def _load(model: type[BaseModel], path: Path, stamp: tuple[int, int], what: str) -> BaseModel:
     file = _load_yaml(path)
     if not isinstance(file.data, dict):
-        raise ChecklistError(f"{path}: the sub-processor vocabulary must be a mapping with 'legal_suffixes', 'languages', ...")
+        raise ChecklistError(f"{path}: the {what} must be a mapping")
     try:
-        return Vocabulary.model_validate(
+        return model.model_validate(
             {**file.data, "source": str(path), "sha256": hashlib.sha256(file.text.encode("utf-8")).hexdigest()}
         )
     except ValidationError as errors:
         raise ChecklistError(_describe(errors, file)) from None
 
 
-def load_vocabulary(path: Path | str | None = None, checklist_source: str | Path | None = None) -> Vocabulary:
-    """Load and validate the vocabulary (once per file version); ChecklistError names file and line."""
-    path = Path(path) if path is not None else default_vocabulary_path(checklist_source)
+def load_data_file(model: type[BaseModel], path: Path, what: str) -> BaseModel:
+    """Load and validate a YAML data file with `model` (once per file version; `source` and `sha256`
+    filled in); ChecklistError names the file and the line."""
     try:
         stat = path.stat()
     except OSError:
-        raise ChecklistError(f"{path}: sub-processor vocabulary not found") from None
-    return _load(path.resolve(), (stat.st_mtime_ns, stat.st_size))
+        raise ChecklistError(f"{path}: {what} not found") from None
+    return _load(model, path.resolve(), (stat.st_mtime_ns, stat.st_size), what)
+
+
+def load_vocabulary(path: Path | str | None = None, checklist_source: str | Path | None = None) -> Vocabulary:
+    """Load and validate the vocabulary (once per file version); ChecklistError names file and line."""
+    path = Path(path) if path is not None else default_vocabulary_path(checklist_source)
+    return load_data_file(Vocabulary, path, "sub-processor vocabulary")
