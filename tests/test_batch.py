@@ -218,12 +218,12 @@ def test_ctrl_c_stops_the_batch_in_one_line_and_leaves_no_worker(tmp_path):
     import sys
     import time
 
-    files = _portfolio(tmp_path, 40)
+    files = _portfolio(tmp_path, 300)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "gdprcheck.cli", "audit", str(files[0].parent), "-o", str(out), "-j", "2", "--no-cache", "-q"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(6)  # start-up done, workers busy
-    assert process.poll() is None, process.communicate()
+    _wait_for_workers(process)
+    time.sleep(0.5)
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130
@@ -240,17 +240,27 @@ def test_workers_leave_when_their_parent_is_killed(tmp_path):
     import sys
     import time
 
-    files = _portfolio(tmp_path, 40)
+    files = _portfolio(tmp_path, 300)
     command = [sys.executable, "-m", "gdprcheck.cli", "audit", str(files[0].parent), "-o", str(tmp_path / "out"), "-j", "2", "--no-cache", "-q"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    time.sleep(6)
-    assert len(_group_members(process.pid)) >= 2, "workers started"
+    _wait_for_workers(process)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
     deadline = time.monotonic() + 10
     while _group_members(process.pid) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert _group_members(process.pid) == []
+
+
+def _wait_for_workers(process, timeout: float = 60) -> None:
+    """Until the command has its two worker processes (start-up done, the batch running)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while len(_group_members(process.pid)) < 3:
+        assert process.poll() is None, "the command ended before its workers were seen"
+        assert time.monotonic() < deadline, "no workers started"
+        time.sleep(0.1)
 
 
 def _group_members(group: int) -> list[int]:
