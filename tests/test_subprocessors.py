@@ -119,6 +119,15 @@ def test_extraction_in_four_languages(auditor, text, expected):
         # said not to be one
         "Bestek.\n\n§6. Voor opleidingen doet de opdrachtnemer een beroep op Vormingshuis Ter Leie BV; "
         "deze is bijgevolg geen subverwerker in de zin van dit artikel.\n",
+        # the provider, defined on a line of the definitions article (past the opening lines), then named
+        # in another case; an article and a legal form are no name
+        "Convention de services.\n\nARTICLE 1 - DÉFINITIONS\n\nLe Prestataire : La SA ORBIVANT GROUP, dont le siège "
+        "social est situé à Liège.\n\nARTICLE 9\n\n9.1. Le sous-traitant ultérieur est choisi par Orbivant Group SA "
+        "avec soin.\n",
+        # examples after a colon, and a list that trails off
+        "Conditions.\n\n4. Hébergement : solutions hébergées par une partie tierce, exemple sans limitation : "
+        "Microsoft, Google, Amazon…\n",
+        "Terms.\n\n4. Hosting: the data may be hosted by third-party providers (Microsoft, Google, Amazon...).\n",
     ],
 )
 def test_examples_parties_and_categories_are_not_subprocessors(auditor, text):

@@ -122,6 +122,10 @@ class SubprocessorFinder:
         self._alias = re.compile(rf"(?<![\w.@/-]){_literal_trie(spellings)}(?![\w@-]|\.\w)")
         self._abbreviation_end = re.compile(rf"(?:{_alternation(vocabulary.abbreviations)})\.$")
         self._not_start = re.compile(rf"^(?:{_alternation(vocabulary.not_name_start)})$")
+        roles = [role for words in vocabulary.languages.values() for role in words.party_roles]
+        self._party_line = re.compile(
+            rf"^[ \t]*(?:{_alternation(roles)})[ \t]*:[ \t]*(?P<named>\S.*)$" if roles else r"(?!x)x", re.IGNORECASE | re.MULTILINE
+        )
         self._document_part = re.compile(rf"^(?:{_alternation(vocabulary.document_parts)})\s+[\dIVXLivx]+[a-z]?\b", re.IGNORECASE)
         self._joiner = re.compile(rf"\s*(?:{_alternation(vocabulary.name_joiners)})\s*")
         self._places = self._place_patterns()
@@ -260,7 +264,7 @@ class SubprocessorFinder:
         """Tables and lists are read off the text as it was written (the normalised text joins a
         table's lines into one paragraph); each row cites the clause its name sits in."""
         text = self._text = located.text
-        parties = self._party_words(text[:_PREAMBLE_CHARS])
+        parties = self._party_words(text[:_PREAMBLE_CHARS]) | self._defined_parties(located.document.text)
         found: dict[str, _Found] = {}
         locator = _ClauseLocator(located)
         locator.sub_word = self._sub_word
@@ -318,6 +322,16 @@ class SubprocessorFinder:
                 yield match
                 end = match.end()
 
+    def _defined_parties(self, text: str) -> set[str]:
+        """The words of the companies a definition line names as a party ("Le Prestataire : La SA
+        ACME, dont le siège ..."), anywhere in the text (a definitions article is often past the
+        opening lines), compared case-blind: "ACME" there is "Acme" in a later clause."""
+        words: set[str] = set()
+        for line in self._party_line.finditer(text):
+            named = line.group("named")[:120]
+            words |= {self.names.comparable(word) for word in re.findall(r"[A-ZÀ-ÖØ-Þ][\w-]{2,}", named)}
+        return {word for word in words if word}
+
     def _party_words(self, preamble: str) -> set[str]:
         return {self.names.comparable(word) for word in re.findall(r"[A-ZÀ-ÖØ-Þ][\w-]{2,}", preamble)}
 
@@ -325,6 +339,11 @@ class SubprocessorFinder:
         key = self.names.key(record.name)
         if not key:
             return
+        words = record.name.split()
+        while words and self._not_start.match(words[0]):
+            words = words[1:]
+        if self.names.only_legal_form(" ".join(words)):
+            return  # "La SA", "Die GmbH": an article and a legal form, the start of a name cut off
         first_word = self.names.comparable(record.name).split(" ")[0]
         if rank > 0 and (first_word in parties or key.split(" ")[0] in parties):
             return  # a party to the contract, not a third party (an affiliate in the list of sub-processors is one)
@@ -536,9 +555,12 @@ class SubprocessorFinder:
         cut = max(before.rfind(mark) for mark in (".", ";", ":", "(")) if before else -1
         if self._example.search(before[cut + 1 :]):
             return True
+        if cut >= 0 and before[cut] == ":" and self._example.search(before[max(0, cut - 60) : cut + 1]):
+            return True  # "exemple sans limitation : Microsoft, Google": the examples after the colon
         after = text[end:]
         stop = min([i for i in (after.find(")"), after.find(";"), after.find(". ")) if i >= 0] or [len(after)])
-        return bool(self._enumeration_end.search(after[:stop]))
+        # a list that trails off ("Microsoft, Google, Amazon…") is a list of examples too
+        return bool(self._enumeration_end.search(after[:stop])) or after[:stop].rstrip().endswith(("…", "..."))
 
     def _next_sentence(self, end: int) -> str:
         """The text after a sentence cut at an abbreviation ("Industriestr. 25, ..., Deutschland")."""

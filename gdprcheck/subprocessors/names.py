@@ -50,6 +50,11 @@ class NameIndex:
     def comparable(self, name: str) -> str:
         return comparable(name, self._suffixes, self._noise)
 
+    def only_legal_form(self, name: str) -> bool:
+        """Whether `name` is nothing but legal forms ("SA", "GmbH & Co. KG"): no company's name."""
+        text = _plain(name).strip(" ,;:.-–—")
+        return not text or not _suffix_pattern(tuple(self._suffixes), tuple(self._noise)).sub("", text).strip(" ,;:.-–—&")
+
     def entity(self, name: str) -> str:
         """The register's name for `name`: its alias entity (the longest spelling its words start
         with: "Google Cloud EMEA Limited" -> Google), else the name without its legal form."""

@@ -50,6 +50,9 @@ class LanguageWords(_Strict):
     hosting: list[str] = Field(default_factory=list)
     example: list[str] = Field(default_factory=list)
     enumeration_end: list[str] = Field(default_factory=list)
+    # the roles the parties are defined by ("Le Prestataire : La SA ACME", "Provider: Acme Ltd"): a
+    # company named on such a line is a party wherever it appears, never a sub-processor
+    party_roles: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _patterns(self) -> LanguageWords:
