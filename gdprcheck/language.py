@@ -16,7 +16,7 @@ _MIN_WORDS_FOR_OWN_LANGUAGE = 12
 # clause long enough to be judged on its own (company names read as any language)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _MIN_CONFIDENCE = 0.6
-_MAX_CHARS_JUDGED = 1000  # a paragraph tells the language; more only costs time
+_MAX_CHARS_JUDGED = 400  # two or three sentences tell the language; more only costs time
 
 
 @cache
