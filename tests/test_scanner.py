@@ -120,3 +120,34 @@ def test_narrowing_leaves_out_only_the_alternatives_that_cannot_begin_there():
     assert _narrowed("(?:(?:shall|will) not|never) x", "s") == "(?:(?:shall) not) x"
     assert _narrowed("(?:ab|cd)?ef", "a") == "(?:ab|cd)?ef"
     assert _narrowed("(?:a\\|b|[|)]x)", "[") == "(?:a\\|b|[|)]x)"  # no alternative begins with "[": left as is
+
+
+@pytest.mark.parametrize(
+    "patterns",
+    [
+        ["data", "de la", "des? données", "dans"],  # keyed by their first two letters
+        ["(?:sub-?)?processors?", "s(?:ub)?-processing"],  # an optional group first: several pairs
+        ["x{2,3}y", "a{1,2}b", "(?:ab)+c"],  # repeats
+        ["(?<!not )notify", "(?=inform)inform\\w*"],  # look-arounds take no character
+        ["ö?ko", "straße", "STRASSE"],  # a pair that may start after an optional letter; ß and ss
+        ["i\\w+", "ii", "iİ"],  # a text character that lower-cases to two ("İ")
+        ["a", "ab"],  # a match of one character: keyed by its first letter only
+    ],
+)
+def test_concepts_keyed_by_their_first_two_letters_find_the_same(patterns):
+    concepts = {"keyed": patterns, "other": ["d\\w*", "s\\w+"]}
+    text = (
+        "data de la des données dans De La DATA. subprocessors sub-processor s-processing sub-processing. xxy xxxy "
+        "ab aab ababc. not notify; notify, informed inform. öko ko Straße STRASSE strasse. İstanbul iİ ii İi in a ab."
+    )
+    assert ConceptScanner(concepts).scan(text) == _reference(concepts, text)
+
+
+def test_the_pairs_a_pattern_can_begin_with():
+    from gdprcheck.locate.scanner import _pairs
+
+    assert _pairs("(?:Belgique|Bulgarie)") == frozenset({"be", "bu"})
+    assert _pairs("sub-?processors?") == frozenset({"su"})
+    assert _pairs("a") is None  # may be one character long
+    assert _pairs("\\w+ing") is None  # not known
+    assert _pairs("(?:un|une) (?:nouveau|nouvelle)") == frozenset({"un"})
