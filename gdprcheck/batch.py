@@ -81,6 +81,7 @@ class ResultCache:
 # --- worker processes ------------------------------------------------------------------------------
 
 _worker_auditor = None
+_prebuilt: tuple | None = None  # (key, Auditor) built in the parent for forked workers, see _prebuild_for_fork
 
 
 def _start_worker(checklist: Checklist, prefer_trained: bool, limits: ReadLimits | None) -> None:
@@ -93,9 +94,34 @@ def _start_worker(checklist: Checklist, prefer_trained: bool, limits: ReadLimits
     # a worker never outlives the audit that started it (the parent killed, or stopped by a
     # terminal closed): it checks that its parent is still there, and leaves when it is not
     threading.Thread(target=_leave_with_parent, args=(os.getppid(),), daemon=True).start()
+    if _prebuilt is not None and _prebuilt[0] == _worker_key(checklist, prefer_trained, limits):
+        _worker_auditor = _prebuilt[1]  # built by the parent before the fork: shared, not built again
+        return
     from gdprcheck.audit import Auditor
 
     _worker_auditor = Auditor(checklist, prefer_trained=prefer_trained, limits=limits)
+
+
+def _worker_key(checklist: Checklist, prefer_trained: bool, limits: ReadLimits | None) -> tuple:
+    return (checklist.sha256, checklist.source, prefer_trained, limits)
+
+
+def _prebuild_for_fork(checklist: Checklist, prefer_trained: bool, limits: ReadLimits | None) -> None:
+    """Where workers are forked, build the pipelines of every language once, in the parent, before
+    the fork: each worker starts with them instead of building them again while the others wait
+    (a worker started another way builds its own)."""
+    global _prebuilt
+    import multiprocessing
+
+    if multiprocessing.get_start_method(allow_none=False) != "fork":
+        return
+    key = _worker_key(checklist, prefer_trained, limits)
+    if _prebuilt is None or _prebuilt[0] != key:
+        from gdprcheck.audit import Auditor
+
+        auditor = Auditor(checklist, prefer_trained=prefer_trained, limits=limits)
+        auditor.locator.load()
+        _prebuilt = (key, auditor)
 
 
 def _leave_with_parent(parent: int, every: float = 1.0) -> None:
@@ -211,6 +237,7 @@ def _audit_in_pool(
     waiting = list(range(len(files)))  # indices not yet handed to a pool, in order
     suspects: list[int] = []  # in flight when a pool broke: audited again one at a time
     given = 0  # outcomes yielded so far
+    _prebuild_for_fork(checklist, prefer_trained, limits)
     # a few files per task: one round trip to a worker per file costs the batch a tenth of its speed
     chunk = max(1, min(8, len(files) // (workers * 4)))
     while given < len(files):
