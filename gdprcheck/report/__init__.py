@@ -130,8 +130,10 @@ def _previous_reviews(workbook: Path, baseline: Path | None) -> tuple[list[Path]
         sources.append(baseline)
     if workbook.exists() and not (baseline is not None and _same_file(workbook, baseline)):
         try:
-            reviews += read_reviews(workbook)
-            sources.append(workbook)
+            found = read_reviews(workbook)
+            reviews += found
+            if found:  # a workbook nobody has reviewed yet is no source of reviews: the report stays the same
+                sources.append(workbook)
         except ReviewError as exc:
             # the workbook is still kept as a backup; say so rather than carry nothing in silence
             log.warning("no reviews carried over from %s (%s); it is kept as a backup", workbook, exc)

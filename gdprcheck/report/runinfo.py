@@ -43,7 +43,7 @@ def write_run_info(
         *[(f"Option {name}", value) for name, value in run.options.items()],
         ("Contracts audited", len(batch.audits)),
         ("Files not audited", len(batch.errors)),
-        ("Reviews read from", "; ".join(str(p) for p in run.review_sources) or "none (no earlier report)"),
+        ("Reviews read from", "; ".join(str(p) for p in run.review_sources) or "none (no earlier report, or one without reviews)"),
         (
             "Reviews carried over",
             f"{len(placement.on_rows)} on their rows ({placement.marked} with a carry-over note), "
