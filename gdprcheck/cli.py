@@ -272,15 +272,15 @@ def _load(path: Path, args: argparse.Namespace | None = None):
 def _approval(args: argparse.Namespace, checklist):
     """The approved list of sub-processors, held against the vocabulary's names; None (and a message) when it cannot be used."""
     from gdprcheck.checklist import ChecklistError
-    from gdprcheck.subprocessors import ApprovalCheck, NameIndex, load_approved, load_vocabulary
+    from gdprcheck.subprocessors import ApprovalCheck, load_approved, load_vocabulary
 
     try:
         approved = load_approved(args.approved, checklist_source=checklist.source or None)
-        names = NameIndex(load_vocabulary(checklist_source=checklist.source or None))
+        vocabulary = load_vocabulary(checklist_source=checklist.source or None)
     except ChecklistError as exc:
         print(f"approved list error: {exc}", file=sys.stderr)
         return None
-    return ApprovalCheck(approved, names)
+    return ApprovalCheck(approved, vocabulary)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -498,10 +498,10 @@ def test_the_seed_audit_from_the_command_line(tmp_path, seed_batch, checklist):
     assert main(["audit", str(SEEDS), "--out", str(out), "--quiet", "--no-cache"]) == 0
     names, observed = observe(out / WORKBOOK_NAME)
     # the command holds the sub-processors against the approved list in use (the shipped example here)
-    from gdprcheck.subprocessors import ApprovalCheck, NameIndex, load_approved, load_vocabulary
+    from gdprcheck.subprocessors import ApprovalCheck, load_approved, load_vocabulary
 
     seed_batch = seed_batch.model_copy(deep=True)
-    ApprovalCheck(load_approved(), NameIndex(load_vocabulary())).apply(seed_batch)
+    ApprovalCheck(load_approved(), load_vocabulary()).apply(seed_batch)
     assert any(found.findings for audit in seed_batch.audits for found in audit.subprocessors)
     expected = describe(seed_batch, checklist, place_reviews([], seed_batch), RunInfo(), sheet_names(seed_batch))
     del expected[layout.RUN_INFO]

@@ -14,12 +14,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gdprcheck.models import BatchResult, SubProcessor
-from gdprcheck.subprocessors.extract import _EEA_MEMBERS, _ISO_CODES
 from gdprcheck.subprocessors.names import NameIndex
-from gdprcheck.subprocessors.vocabulary import beside_checklist, load_data_file
+from gdprcheck.subprocessors.vocabulary import ISO_CODES, Vocabulary, beside_checklist, load_data_file
 
 APPROVED_NAME = "approved-subprocessors.yaml"
-_EU_MEMBERS = _EEA_MEMBERS - {"IS", "LI", "NO"}
 
 NOT_ON_LIST = "not on the approved list"
 PLACE_NOT_APPROVED = "place not approved for it: {places} (approved: {allowed})"
@@ -27,7 +25,7 @@ NO_MECHANISM = "outside the EU/EEA without a stated transfer mechanism: {places}
 
 
 def _place(code: str) -> str:
-    if code not in ("EU", "EEA") and code not in _ISO_CODES:
+    if code not in ("EU", "EEA") and code not in ISO_CODES:
         raise ValueError(f"place '{code}': an ISO 3166 alpha-2 code (DE, US), EU or EEA is required")
     return code
 
@@ -80,21 +78,22 @@ def load_approved(path: Path | str | None = None, checklist_source: str | Path |
     return load_data_file(ApprovedList, path, "approved list of sub-processors")
 
 
-def _within(code: str, allowed: list[str]) -> bool:
+def _within(code: str, allowed: list[str], vocabulary: Vocabulary) -> bool:
     """Whether a place stated is one the list allows: a member state is within 'EEA' (and 'EU')."""
     if code in allowed:
         return True
-    if "EEA" in allowed and (code in _EEA_MEMBERS or code == "EU"):
+    if "EEA" in allowed and (code in vocabulary.eea_members or code == "EU"):
         return True
-    return "EU" in allowed and code in _EU_MEMBERS
+    return "EU" in allowed and code in vocabulary.eu_members
 
 
 class ApprovalCheck:
     """The approved list compiled against the vocabulary's names (aliases of both apply)."""
 
-    def __init__(self, approved: ApprovedList, names: NameIndex):
+    def __init__(self, approved: ApprovedList, vocabulary: Vocabulary):
         self.approved = approved
-        self.names = names
+        self.vocabulary = vocabulary
+        self.names = names = NameIndex(vocabulary)
         self._entities: dict[str, ApprovedEntity] = {}
         for entity in approved.entities:
             for spelling in [entity.name, *entity.aliases]:
@@ -112,10 +111,10 @@ class ApprovalCheck:
         if entity is None:
             findings.append(NOT_ON_LIST)
         elif entity.places:
-            outside = [code for code in found.countries if not _within(code, entity.places)]
+            outside = [code for code in found.countries if not _within(code, entity.places, self.vocabulary)]
             if outside:
                 findings.append(PLACE_NOT_APPROVED.format(places=", ".join(outside), allowed=", ".join(entity.places)))
-        third = [c for c in found.countries if c not in ("EU", "EEA") and c not in _EEA_MEMBERS and c not in self._adequate]
+        third = [c for c in found.countries if c not in ("EU", "EEA") and c not in self.vocabulary.eea_members and c not in self._adequate]
         if third and not re.search(r"\w", found.mechanism):
             findings.append(NO_MECHANISM.format(places=", ".join(third)))
         return findings

@@ -15,13 +15,10 @@ from dataclasses import dataclass, field
 
 from gdprcheck.models import Clause, LocatedDocument, SubProcessor
 from gdprcheck.subprocessors.names import NameIndex
-from gdprcheck.subprocessors.vocabulary import Vocabulary
+from gdprcheck.subprocessors.vocabulary import ISO_CODES, Vocabulary
 from gdprcheck.values import _country_names
 
 _COUNTRY_LANGUAGES = ("en", "fr", "nl", "de")  # pycountry's names are read in all four, whatever the text's language
-_EEA_MEMBERS = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE HU IS LI NO".split()
-)
 _PREAMBLE_CHARS = 600  # the parties are named in a contract's opening lines
 _NAME_REACH = 240  # characters a company's name may take before and after its legal form
 _BULLET = re.compile(r"^\s*(?:[-•*·▪◦–—]|\(?[a-z0-9]{1,2}[.)])\s+")
@@ -90,6 +87,7 @@ class SubprocessorFinder:
     def __init__(self, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
         self.names = NameIndex(vocabulary)
+        self._eea = vocabulary.eea_members
         words = vocabulary.languages.values()
         flags = re.IGNORECASE
         self._sub_word = re.compile(rf"(?<!\w)(?:{_alternation([p for w in words for p in w.sub_processor])})(?!\w)", flags)
@@ -184,10 +182,10 @@ class SubprocessorFinder:
             found.setdefault(code, match.start())
         if codes:  # a location column may hold ISO codes ("DE, NL")
             for match in re.finditer(r"(?<![\w-])([A-Z]{2})(?![\w-])", text):
-                if match.group(1) in _ISO_CODES:
+                if match.group(1) in ISO_CODES:
                     found.setdefault(match.group(1), match.start())
         ordered = [code for code, _ in sorted(found.items(), key=lambda kv: kv[1])]
-        return _without_redundant_regions(ordered)
+        return _without_redundant_regions(ordered, self._eea)
 
     def mechanisms(self, text: str) -> str:
         return ";".join(name for name, pattern in self._mechanisms if pattern.search(text))
@@ -356,7 +354,7 @@ class SubprocessorFinder:
             found[key] = _Found(record, rank, key, legal, list(record.countries))
             return
         if rank == known.rank:
-            countries = _without_redundant_regions(list(dict.fromkeys(known.record.countries + record.countries)))
+            countries = _without_redundant_regions(list(dict.fromkeys(known.record.countries + record.countries)), self._eea)
             mechanism = ";".join(dict.fromkeys(m for m in (known.record.mechanism + ";" + record.mechanism).split(";") if m))
             update = {"countries": countries, "mechanism": mechanism}
             if legal and not known.legal:  # the legal entity's name rather than the trade name
@@ -494,7 +492,7 @@ class SubprocessorFinder:
         record = SubProcessor(
             name=name,
             service=service,
-            countries=_without_redundant_regions(countries),
+            countries=_without_redundant_regions(countries, self._eea),
             mechanism=self.mechanisms(" ".join(by_kind.get("mechanism", [])) or line),
             evidence=line.strip(),
             clause=clause.ref if clause is not None else "",
@@ -708,21 +706,14 @@ def _same_shape(previous: str, line: str) -> bool:
     return kind(previous) == kind(line)
 
 
-def _without_redundant_regions(codes: list[str]) -> list[str]:
+def _without_redundant_regions(codes: list[str], eea: frozenset[str]) -> list[str]:
     """"Ireland (EU)" is Ireland: EU and EEA add nothing beside a member state, and "EU/EEA" is the
     EEA (which holds the EU); each place once."""
     codes = list(dict.fromkeys(codes))
-    if any(code in _EEA_MEMBERS for code in codes):
+    if any(code in eea for code in codes):
         return [code for code in codes if code not in ("EU", "EEA")]
     if "EEA" in codes:
         return [code for code in codes if code != "EU"]
     return codes
 
 
-def _iso_codes() -> frozenset[str]:
-    import pycountry
-
-    return frozenset(country.alpha_2 for country in pycountry.countries)
-
-
-_ISO_CODES = _iso_codes()

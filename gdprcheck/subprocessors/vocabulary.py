@@ -15,6 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from gdprcheck.checklist import ChecklistError, _describe, _load_yaml
 
+
+def _iso_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+ISO_CODES = _iso_codes()  # every ISO 3166 alpha-2 code
+
 VOCABULARY_NAME = "subprocessors.yaml"
 _PACKAGED = Path(__file__).resolve().parent.parent / "checklists" / VOCABULARY_NAME  # installed copy
 _REPOSITORY = Path(__file__).resolve().parent.parent.parent / "checklists" / VOCABULARY_NAME
@@ -82,9 +91,24 @@ class Vocabulary(_Strict):
     adjectives: dict[str, list[str]] = Field(default_factory=dict)
     facilities: list[str] = Field(default_factory=list)
     mechanisms: dict[Literal["adequacy", "SCCs", "DPF", "BCRs"], list[str]] = Field(default_factory=dict)
+    # the member states, ISO codes: of the EU, and of the EEA beyond it (a place within them is no transfer)
+    eu_members: list[str] = Field(default_factory=list)
+    eea_members_outside_eu: list[str] = Field(default_factory=list)
     languages: dict[str, LanguageWords] = Field(min_length=1)
     source: str = ""
     sha256: str = ""
+
+    @field_validator("eu_members", "eea_members_outside_eu")
+    @classmethod
+    def _member_codes(cls, codes: list[str]) -> list[str]:
+        unknown = [code for code in codes if code not in ISO_CODES]
+        if unknown:
+            raise ValueError(f"not ISO 3166 alpha-2 codes: {', '.join(unknown)}")
+        return codes
+
+    @property
+    def eea_members(self) -> frozenset[str]:
+        return frozenset(self.eu_members) | frozenset(self.eea_members_outside_eu)
 
     @field_validator("places", "adjectives")
     @classmethod
